@@ -50,6 +50,8 @@ export interface JobSnapshot {
   segments: SegmentRecord[];
   decisions: DecisionRecord[];
   failureReason?: string;
+  /** The pause policy's memory between polls (streaks, dwell). */
+  policyMemory?: Record<string, unknown>;
 }
 
 /** Blob keys of one job. */

@@ -1,0 +1,63 @@
+import path from 'node:path';
+import type {Command} from 'commander';
+import {runDemo, type DemoOptions} from './demo.js';
+import {formatDemoSummary} from './demo-summary.js';
+
+/** Default virtual "now" of the demo: a June 2022 morning (UTC). */
+export const DEFAULT_DEMO_NOW = '2022-06-14T00:00:00Z';
+
+/** Adds `demo` to the program. */
+export function registerDemoCommand(
+  program: Command,
+  setExitCode: (code: number) => void,
+): void {
+  program
+    .command('demo')
+    .description(
+      'Run one job through the whole lifecycle on this machine: the real ' +
+        'Pub/Sub emulator, the eight functions, the local workflow runner, ' +
+        'a real trainer, replayed 2022 grid data and a local ledger.',
+    )
+    .option('--job <file>', 'job request (JSON or YAML)',
+      'examples/jobs/fine-tune-h100.json')
+    .option('--now <instant>', 'virtual start instant (RFC 3339)',
+      DEFAULT_DEMO_NOW)
+    .option('--speed <virtualSecondsPerSecond>',
+      'most virtual seconds per real second (0: no limit)', '0')
+    .option('--oracle', 'forecasts that see the recorded future', false)
+    .option('--run-dir <folder>', 'where blobs, checkpoints and the ledger go')
+    .option('--json', 'print one JSON object instead of text', false)
+    .action(async (raw: Record<string, string | boolean | undefined>) => {
+      const nowMs = Date.parse(String(raw.now));
+      const speed = Number(raw.speed);
+      if (!Number.isFinite(nowMs)) {
+        process.stderr.write(
+          `--now: "${raw.now}" is not an RFC 3339 instant, e.g. ` +
+            `${DEFAULT_DEMO_NOW}\n`);
+        setExitCode(2);
+        return;
+      }
+      if (!Number.isFinite(speed) || speed < 0) {
+        process.stderr.write('--speed: must be a number >= 0\n');
+        setExitCode(2);
+        return;
+      }
+      const options: DemoOptions = {
+        jobFile: String(raw.job),
+        nowMs,
+        speed,
+        oracle: Boolean(raw.oracle),
+        json: Boolean(raw.json),
+        runDirectory: raw.runDir ? String(raw.runDir) :
+          path.join('.local', 'runs', new Date().toISOString()
+            .replace(/[:.]/g, '-')),
+      };
+      const result = await runDemo(options);
+      if (options.json) {
+        process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+      } else {
+        process.stdout.write(formatDemoSummary(result) + '\n');
+      }
+      setExitCode(result.status === 'completed' ? 0 : 1);
+    });
+}

@@ -1,0 +1,41 @@
+import {createStepHandler} from '../../adapters/function-runtime/step-handler.js';
+import {SchedulerError} from '../../shared/errors.js';
+import {writeSnapshot} from '../../shared/jobs/job-snapshot.js';
+import type {SchedulerDependencies} from '../dependencies.js';
+import {loadSnapshot} from '../fetch-forecasts/handler.js';
+
+/**
+ * checkpoint-pause: asks the running segment to checkpoint, waits until
+ * the job is really stopped (CANCELLING is not stopped), and records
+ * where it stopped. A duplicate finds the segment already paused.
+ */
+export function createCheckpointPause(dependencies: SchedulerDependencies) {
+  return createStepHandler('checkpoint-pause', dependencies, async (envelope) => {
+    const name = String(envelope.payload.trainingJobName ?? '');
+    const snapshot = await loadSnapshot(dependencies, envelope.jobId);
+    const segment = snapshot.segments.find((s) => s.trainingJobName === name);
+    if (!segment) {
+      throw new SchedulerError(
+        'unknown-segment',
+        `job ${envelope.jobId} has no segment named "${name}"`,
+      );
+    }
+
+    const {checkpointStep} = await dependencies.training.pause(name);
+    const status = await dependencies.training.describe(name);
+    segment.endedAtMs = status.endTimeMs ?? dependencies.clock.nowMs();
+    segment.endState = status.state;
+    segment.endStep = checkpointStep;
+    snapshot.state = 'paused';
+    snapshot.updatedAtMs = dependencies.clock.nowMs();
+    await writeSnapshot(dependencies.blobs, snapshot);
+    dependencies.logger.log('NOTICE', 'training paused after a checkpoint', {
+      jobId: envelope.jobId,
+      requestId: envelope.requestId,
+      trainingJobName: name,
+      checkpointStep,
+      progress: true,
+    });
+    return {kind: 'reply', result: {checkpointStep, state: status.state}};
+  });
+}

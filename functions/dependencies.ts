@@ -1,0 +1,24 @@
+import type {StepRuntime} from '../adapters/function-runtime/step-handler.js';
+import type {RegionCatalog} from '../shared/catalog/region-catalog.js';
+import type {CarbonSignalProvider} from '../shared/signals/carbon-signal-provider.js';
+import type {LedgerWriter} from '../shared/ports/ledger-writer.js';
+import type {TrainingBackend} from '../shared/ports/training-backend.js';
+
+/** Tunables of the scheduler, the same in the cloud and locally. */
+export interface SchedulerSettings {
+  /** Seconds between monitor polls of a running job. */
+  readonly pollSeconds: number;
+  /** Time to write a checkpoint before a pause. */
+  readonly checkpointOverheadMs: number;
+  /** Share of GPU power drawn while training (stated in every result). */
+  readonly gpuUtilisationFraction: number;
+}
+
+/** Everything the lifecycle functions need, as ports. */
+export interface SchedulerDependencies extends StepRuntime {
+  readonly catalog: RegionCatalog;
+  readonly signals: CarbonSignalProvider;
+  readonly training: TrainingBackend;
+  readonly ledger: LedgerWriter;
+  readonly settings: SchedulerSettings;
+}

@@ -1,0 +1,155 @@
+import {createStepHandler} from '../../adapters/function-runtime/step-handler.js';
+import {writeSnapshot} from '../../shared/jobs/job-snapshot.js';
+import {autoThresholds} from '../../shared/policy/auto-threshold.js';
+import {decidePauseOrContinue} from '../../shared/policy/pause-policy.js';
+import type {PolicyMemory} from '../../shared/policy/policy-types.js';
+import type {SchedulerDependencies} from '../dependencies.js';
+import {loadJobRequest, loadSnapshot} from '../fetch-forecasts/handler.js';
+import {loadPlan} from '../launch-training/handler.js';
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * monitor-intensity: reads the running segment and the grid where it
+ * runs, and answers continue, pause (with when to resume), completed or
+ * failed. The pause is the policy's own decision: the expected saving
+ * after checkpoint and restart overheads must be positive and the slack
+ * must still cover the work; every input and number is kept with it.
+ */
+export function createMonitorIntensity(dependencies: SchedulerDependencies) {
+  return createStepHandler('monitor-intensity', dependencies, async (envelope) => {
+    const {training, signals, catalog, clock, settings} = dependencies;
+    const name = String(envelope.payload.trainingJobName ?? '');
+    const job = await loadJobRequest(dependencies, envelope.jobId);
+    const snapshot = await loadSnapshot(dependencies, envelope.jobId);
+    const plan = await loadPlan(dependencies, snapshot.planPointer);
+    const segment = snapshot.segments.find((s) => s.trainingJobName === name);
+    const status = await training.describe(name);
+    const nowMs = clock.nowMs();
+
+    // A finished or broken segment ends the monitoring.
+    if (status.state === 'JOB_STATE_SUCCEEDED' ||
+        status.state === 'JOB_STATE_FAILED' ||
+        status.state === 'JOB_STATE_CANCELLED') {
+      const completed = status.state === 'JOB_STATE_SUCCEEDED';
+      if (segment) {
+        segment.endedAtMs = status.endTimeMs ?? nowMs;
+        segment.endState = status.state;
+        segment.endStep = status.step ?? undefined;
+      }
+      snapshot.state = completed ? 'completed' : 'failed';
+      if (!completed) snapshot.failureReason = `${name} ended ${status.state}`;
+      snapshot.updatedAtMs = nowMs;
+      await writeSnapshot(dependencies.blobs, snapshot);
+      dependencies.logger.log('NOTICE', `training ${snapshot.state}`, {
+        jobId: envelope.jobId, trainingJobName: name, step: status.step,
+        heldOutAccuracy: status.heldOutAccuracy, progress: true,
+      });
+      return {kind: 'reply', result: {
+        decision: completed ? 'completed' : 'failed',
+        reason: `${name} is ${status.state}`,
+      }};
+    }
+
+    // What the grid says now and ahead, where the segment runs.
+    const regionId = segment?.regionId ?? plan.segments[0]!.regionId;
+    const region = catalog.require(regionId);
+    const zone = region.electricityMapsZone!;
+    const latest = await signals.latest(zone);
+    const forecast = await signals.forecast(zone, {horizonHours: 72});
+    const step = status.step ?? 0;
+    const remainingWorkMs = ((plan.totalSteps - step) / training.stepsPerHour) *
+      HOUR_MS;
+    const deadlineMs = Date.parse(job.constraints.deadline);
+    const pausesSoFar = snapshot.segments.filter(
+      (s) => s.endState === 'JOB_STATE_CANCELLED').length;
+    const ranForMs = status.startTimeMs === null ? 0 : nowMs - status.startTimeMs;
+    const thresholds = job.signal.pauseThreshold === 'auto'
+      ? autoThresholds(forecast, nowMs, deadlineMs, remainingWorkMs)
+      : {
+          pauseAboveGramsPerKilowattHour: job.signal.pauseThreshold,
+          resumeBelowGramsPerKilowattHour: job.signal.pauseThreshold,
+        };
+
+    // No forecast left before the deadline: nothing cleaner to wait for.
+    if (thresholds === null) {
+      return {kind: 'reply', result: {
+        decision: 'continue', reason: 'no-forecast-before-deadline'}};
+    }
+    const decision = decidePauseOrContinue({
+      state: 'running',
+      nowMs,
+      reading: {
+        startMs: latest.startMs,
+        durationMs: latest.durationMs,
+        gramsPerKilowattHour: latest.gramsPerKilowattHour,
+      },
+      forecast,
+      remainingWorkMs,
+      unsavedWorkMs: 0,
+      deadlineMs,
+      checkpoint: {durationMs: settings.checkpointOverheadMs},
+      restart: {durationMs: training.restartOverheadMs},
+      itPowerKilowatts: plan.itPowerKilowatts,
+      powerUsageEffectiveness: region.powerUsageEffectiveness.value,
+      pollIntervalMs: settings.pollSeconds * 1000,
+      config: {
+        pauseAboveGramsPerKilowattHour:
+          thresholds.pauseAboveGramsPerKilowattHour,
+        resumeBelowGramsPerKilowattHour:
+          thresholds.resumeBelowGramsPerKilowattHour,
+      },
+      memory: snapshot.policyMemory as PolicyMemory | undefined,
+    });
+
+    // The job's own limits come on top: pauses allowed, shortest run.
+    let action = decision.action;
+    let reason: string = decision.reason;
+    if (action === 'pause' && pausesSoFar >= job.constraints.maxPauses) {
+      action = 'continue';
+      reason = 'max-pauses-reached';
+    } else if (action === 'pause' && ranForMs < job.minRunMinutes * 60_000) {
+      action = 'continue';
+      reason = 'min-run-not-reached';
+    }
+    const resumeAtMs = decision.numbers.resumeAtMs;
+    snapshot.policyMemory = {...decision.memory};
+    snapshot.decisions.push({
+      atMs: nowMs,
+      decision: action,
+      reason,
+      details: {
+        trainingJobName: name,
+        regionId,
+        zone,
+        step,
+        thresholds,
+        policyAction: decision.action,
+        numbers: decision.numbers,
+        // What the policy was given, less the forecast (kept by pointer
+        // in the provider's data; a cross-check fetches it again).
+        inputs: {...decision.inputs, forecast: undefined},
+        reading: latest,
+        forecastIssuedAtMs: forecast.issuedAtMs,
+      },
+    });
+    snapshot.updatedAtMs = nowMs;
+    await writeSnapshot(dependencies.blobs, snapshot);
+    dependencies.logger.log(action === 'pause' ? 'NOTICE' : 'INFO',
+      'monitor decision', {
+        jobId: envelope.jobId, decision: action, reason, step,
+        readingGramsPerKilowattHour: latest.gramsPerKilowattHour,
+        expectedSavingGrams: decision.numbers.expectedSavingGrams,
+        slackMs: decision.numbers.slackMs,
+        resumeAt: resumeAtMs === null ? null : new Date(resumeAtMs).toISOString(),
+        progress: action === 'pause',
+      });
+    if (action === 'pause' && resumeAtMs !== null) {
+      return {kind: 'reply', result: {
+        decision: 'pause', reason,
+        resumeAt: new Date(resumeAtMs).toISOString(),
+      }};
+    }
+    return {kind: 'reply', result: {decision: 'continue', reason}};
+  });
+}

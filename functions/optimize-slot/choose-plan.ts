@@ -1,0 +1,196 @@
+import {estimatePowerDraw} from '../../shared/footprint/hardware-power.js';
+import {SchedulerError} from '../../shared/errors.js';
+import type {ForecastBundle} from '../../shared/jobs/forecast-bundle.js';
+import type {StoredPlan} from '../../shared/jobs/stored-plan.js';
+import {planContiguous} from '../../shared/planner/contiguous-plan.js';
+import {planInterruptible} from '../../shared/planner/interruptible-plan.js';
+import type {PlanCandidate} from '../../shared/planner/plan-types.js';
+import {windowAverage} from '../../shared/planner/window-average.js';
+import type {JobRequest} from '../../shared/schemas/job-request.js';
+
+const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+
+/** What choosing a plan needs besides the job and its forecasts. */
+export interface PlanContext {
+  readonly requestId: string;
+  readonly forecastsPointer: string;
+  readonly submittedAtMs: number;
+  readonly nowMs: number;
+  readonly stepsPerHour: number;
+  readonly checkpointOverheadMs: number;
+  readonly restartOverheadMs: number;
+  readonly gpuUtilisationFraction: number;
+}
+
+/**
+ * Chooses region and start for a job from its forecasts: the greenest
+ * contiguous window, or for an interruptible job the optimal segments on
+ * its checkpoint grid when they beat it. Also prices the counterfactual:
+ * the same job started at max(submission, earliest start) at home.
+ */
+export function choosePlan(
+  job: JobRequest & {jobId: string},
+  bundle: ForecastBundle,
+  context: PlanContext,
+): StoredPlan {
+  const power = estimatePowerDraw({
+    machineType: job.hardware.machineType,
+    acceleratorType: job.hardware.acceleratorType,
+    acceleratorCount: job.hardware.acceleratorCount,
+    utilisation: {gpuFraction: context.gpuUtilisationFraction},
+  });
+  const itPowerKilowatts = power.totalWatts / 1000;
+  const totalSteps = Math.round(job.durationHours * context.stepsPerHour);
+  const workMs = (totalSteps / context.stepsPerHour) * HOUR_MS;
+  const checkpointEverySteps = Math.max(
+    1,
+    Math.round((job.checkpointEveryMinutes / 60) * context.stepsPerHour),
+  );
+  const earliestStartMs = Math.max(
+    context.nowMs,
+    job.constraints.earliestStart
+      ? Date.parse(job.constraints.earliestStart)
+      : context.nowMs,
+  );
+  // The first segment spends the provisioning time before any work, so
+  // the work itself must end that much before the deadline.
+  const deadlineMs =
+    Date.parse(job.constraints.deadline) - context.restartOverheadMs;
+  const candidates: PlanCandidate[] = bundle.regions.map((region) => ({
+    regionId: region.regionId,
+    series: region.series,
+    powerUsageEffectiveness: region.powerUsageEffectiveness,
+    isHome: region.regionId === job.homeRegion,
+  }));
+  const base = {
+    candidates,
+    earliestStartMs,
+    deadlineMs,
+    itPowerKilowatts,
+    ...(job.dataset
+      ? {
+          datasetRegionId: job.dataset.regionId,
+          datasetGigabytes: job.dataset.sizeGigabytes,
+        }
+      : {}),
+  };
+
+  // The greenest contiguous window is always computed: it is the answer
+  // for a job that cannot pause, and the yardstick for one that can.
+  const contiguous = planContiguous({...base, durationMs: workMs});
+  if (!contiguous.feasible) {
+    throw new SchedulerError(
+      'no-feasible-plan',
+      `job ${job.jobId} cannot finish by ${job.constraints.deadline} in ` +
+        `any allowed region: ${contiguous.message}`,
+    );
+  }
+  let segments = [
+    {
+      regionId: contiguous.chosen.regionId,
+      startMs: contiguous.chosen.startMs,
+      endMs: contiguous.chosen.endMs,
+    },
+  ];
+  let expectedEmissionsGrams =
+    contiguous.chosen.expectedEmissionsGrams +
+    contiguous.chosen.transferEmissionsGrams;
+  let mode: StoredPlan['mode'] = 'contiguous';
+  if (job.interruptible && job.constraints.maxPauses > 0) {
+    const segmented = planInterruptible({
+      ...base,
+      workMs,
+      checkpointEveryMs: (checkpointEverySteps / context.stepsPerHour) * HOUR_MS,
+      minRunMs: job.minRunMinutes * MINUTE_MS,
+      maxPauses: job.constraints.maxPauses,
+      checkpointOverheadMs: context.checkpointOverheadMs,
+      restartOverheadMs: context.restartOverheadMs,
+    });
+    if (segmented.feasible && segmented.source === 'dynamic-programming') {
+      mode = 'segments';
+      segments = segmented.segments.map(({regionId, startMs, endMs}) => ({
+        regionId,
+        startMs,
+        endMs,
+      }));
+      expectedEmissionsGrams = segmented.totalEmissionsGrams;
+    }
+  }
+
+  // The counterfactual, priced on the same forecast where it reaches.
+  const counterfactualStartMs = Math.max(
+    context.submittedAtMs,
+    job.constraints.earliestStart
+      ? Date.parse(job.constraints.earliestStart)
+      : context.submittedAtMs,
+  );
+  const counterfactualEndMs = counterfactualStartMs + workMs;
+  const home = bundle.regions.find((r) => r.regionId === job.homeRegion);
+  const homeAverage = home
+    ? windowAverage(home.series, counterfactualStartMs, counterfactualEndMs)
+    : undefined;
+  const counterfactualGrams =
+    home && homeAverage && 'averageGramsPerKilowattHour' in homeAverage
+      ? homeAverage.averageGramsPerKilowattHour *
+        itPowerKilowatts *
+        (workMs / HOUR_MS) *
+        home.powerUsageEffectiveness
+      : null;
+
+  const chosen = contiguous.chosen;
+  const regionsConsidered = contiguous.regions.map((region) => ({
+    regionId: region.regionId,
+    bestStartMs: region.best?.startMs ?? null,
+    averageGramsPerKilowattHour:
+      region.best?.averageGramsPerKilowattHour ?? null,
+    eligibleStarts: region.eligibleStartCount,
+  }));
+  return {
+    jobId: job.jobId,
+    requestId: context.requestId,
+    createdAtMs: context.nowMs,
+    forecastsPointer: context.forecastsPointer,
+    signalProvider: bundle.provider,
+    basis: contiguous.basis ?? 'unknown',
+    mode,
+    segments,
+    expectedEmissionsGrams,
+    averageGramsPerKilowattHour: chosen.averageGramsPerKilowattHour,
+    contiguousExpectedEmissionsGrams: chosen.expectedEmissionsGrams,
+    itPowerKilowatts,
+    totalSteps,
+    checkpointEverySteps,
+    counterfactual: {
+      regionId: job.homeRegion,
+      startMs: counterfactualStartMs,
+      endMs: counterfactualEndMs,
+      expectedEmissionsGrams: counterfactualGrams,
+    },
+    regionsConsidered,
+    excluded: bundle.excluded,
+    why: explain(chosen.regionId, chosen.averageGramsPerKilowattHour,
+      regionsConsidered, bundle.excluded.length),
+  };
+}
+
+function explain(
+  regionId: string,
+  averageGramsPerKilowattHour: number,
+  considered: StoredPlan['regionsConsidered'],
+  excludedCount: number,
+): string {
+  const others = considered
+    .filter((r) => r.regionId !== regionId && r.averageGramsPerKilowattHour)
+    .sort(
+      (a, b) => a.averageGramsPerKilowattHour! - b.averageGramsPerKilowattHour!,
+    )
+    .slice(0, 3)
+    .map((r) => `${r.regionId} ${r.averageGramsPerKilowattHour!.toFixed(0)}`);
+  return (
+    `${regionId} had the lowest forecast window average ` +
+    `(${averageGramsPerKilowattHour.toFixed(0)} gCO2e/kWh)` +
+    (others.length ? `; next best: ${others.join(', ')}` : '') +
+    `; ${excludedCount} region(s) excluded by constraints or data`
+  );
+}

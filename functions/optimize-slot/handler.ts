@@ -1,0 +1,73 @@
+import {createStepHandler} from '../../adapters/function-runtime/step-handler.js';
+import {SchedulerError} from '../../shared/errors.js';
+import type {ForecastBundle} from '../../shared/jobs/forecast-bundle.js';
+import {jobKeys, writeSnapshot} from '../../shared/jobs/job-snapshot.js';
+import {readJson} from '../../shared/ports/blob-store.js';
+import type {SchedulerDependencies} from '../dependencies.js';
+import {loadJobRequest, loadSnapshot} from '../fetch-forecasts/handler.js';
+import {choosePlan} from './choose-plan.js';
+
+/**
+ * optimize-slot: reads the forecasts behind the pointer, chooses region
+ * and start (or segments), stores the plan with everything it was made
+ * from, and answers the workflow with a small summary.
+ */
+export function createOptimizeSlot(dependencies: SchedulerDependencies) {
+  return createStepHandler('optimize-slot', dependencies, async (envelope) => {
+    const forecastsPointer = String(envelope.payload.forecastsPointer ?? '');
+    const bundle = await readJson<ForecastBundle>(
+      dependencies.blobs,
+      forecastsPointer,
+    );
+    if (!bundle) {
+      throw new SchedulerError(
+        'no-forecasts',
+        `no forecasts at "${forecastsPointer}"`,
+        {retryable: true},
+      );
+    }
+    const job = await loadJobRequest(dependencies, envelope.jobId);
+    const snapshot = await loadSnapshot(dependencies, envelope.jobId);
+    const plan = choosePlan(job, bundle, {
+      requestId: envelope.requestId,
+      forecastsPointer,
+      submittedAtMs: snapshot.submittedAtMs,
+      nowMs: dependencies.clock.nowMs(),
+      stepsPerHour: dependencies.training.stepsPerHour,
+      checkpointOverheadMs: dependencies.settings.checkpointOverheadMs,
+      restartOverheadMs: dependencies.training.restartOverheadMs,
+      gpuUtilisationFraction: dependencies.settings.gpuUtilisationFraction,
+    });
+
+    const planPointer = jobKeys.plan(envelope.jobId, envelope.sequence);
+    await dependencies.blobs.write(planPointer, JSON.stringify(plan, null, 2));
+    snapshot.planPointer = planPointer;
+    snapshot.state = 'planned';
+    snapshot.updatedAtMs = dependencies.clock.nowMs();
+    await writeSnapshot(dependencies.blobs, snapshot);
+
+    const first = plan.segments[0]!;
+    const last = plan.segments.at(-1)!;
+    dependencies.logger.log('NOTICE', 'plan chosen', {
+      jobId: envelope.jobId,
+      requestId: envelope.requestId,
+      regionId: first.regionId,
+      startAt: new Date(first.startMs).toISOString(),
+      mode: plan.mode,
+      segments: plan.segments.length,
+      why: plan.why,
+      progress: true,
+    });
+    return {
+      kind: 'reply',
+      result: {
+        regionId: first.regionId,
+        startAt: new Date(first.startMs).toISOString(),
+        endAt: new Date(last.endMs).toISOString(),
+        mode: plan.mode,
+        segmentCount: plan.segments.length,
+        planPointer,
+      },
+    };
+  });
+}

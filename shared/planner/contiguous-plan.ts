@@ -1,0 +1,141 @@
+/**
+ * The greenest (region, start) for a job that runs without a pause.
+ */
+import type {IntensityBasis} from '../signals/intensity-series.js';
+import {checkBaseInput, positive, splitByBasis} from './plan-input-checks.js';
+import {TRANSFER_KILOWATT_HOURS_PER_GIGABYTE} from './plan-types.js';
+import type {
+  DataQualityNote,
+  PlanBaseInput,
+  PlannedWindow,
+} from './plan-types.js';
+import {sweepRegion} from './region-windows.js';
+import type {RegionWindows} from './region-windows.js';
+import {compareWindows} from './window-order.js';
+
+/** A contiguous job and the regions it may run in. */
+export interface ContiguousPlanInput extends PlanBaseInput {
+  /** Run time at full speed. */
+  readonly durationMs: number;
+  /** List every evaluated start per region (for "why" and tests). */
+  readonly listCandidates?: boolean;
+}
+
+/** A region the planner saw, with what it offered or why it was left. */
+export interface RegionSummary extends RegionWindows {
+  readonly isHome: boolean;
+  readonly excluded: null | 'basis-mismatch' | 'no-eligible-window';
+}
+
+interface PlanFacts {
+  readonly basis: IntensityBasis | null;
+  readonly basisMismatch: boolean;
+  readonly regions: readonly RegionSummary[];
+  readonly dataQualityNotes: readonly DataQualityNote[];
+}
+
+/** The chosen window and the evidence behind it. */
+export interface ContiguousPlan extends PlanFacts {
+  readonly feasible: true;
+  readonly chosen: PlannedWindow;
+  /** Coverage end of the chosen region's series. */
+  readonly coverageEndMs: number;
+  /** The chosen series ends before the deadline: re-plan on new data. */
+  readonly deadlineBeyondCoverage: boolean;
+}
+
+export type InfeasibleReason =
+  | 'no-candidates'
+  | 'window-too-short'
+  | 'no-eligible-window';
+
+/** No window fits; `reason` says which condition failed. */
+export interface InfeasibleContiguousPlan extends PlanFacts {
+  readonly feasible: false;
+  readonly reason: InfeasibleReason;
+  readonly message: string;
+}
+
+export type ContiguousPlanResult = ContiguousPlan | InfeasibleContiguousPlan;
+
+/**
+ * Finds the window of `durationMs` that ends by the deadline and has the
+ * lowest score (emissions + dataset transfer + costWeight x price) over
+ * all regions, with continuous start times. Each region costs
+ * O(points): the candidate starts are the earliest start, the latest
+ * start, every boundary and every boundary minus the duration, read
+ * through prefix sums. Ties: earliest start, home region, region name.
+ *
+ * @throws PlannerInputError, MissingPriceError, BasisMismatchError
+ */
+export function planContiguous(
+  input: ContiguousPlanInput,
+): ContiguousPlanResult {
+  checkBaseInput(input);
+  positive('durationMs', input.durationMs);
+  const {basis, kept, mismatched} = splitByBasis(input);
+  const isHome = homeLookup(input);
+  const job = {durationMs: input.durationMs,
+    earliestStartMs: input.earliestStartMs, deadlineMs: input.deadlineMs,
+    itPowerKilowatts: input.itPowerKilowatts,
+    costWeight: input.costWeight ?? 0,
+    transferKilowattHoursAway: (input.datasetGigabytes ?? 0) *
+      TRANSFER_KILOWATT_HOURS_PER_GIGABYTE,
+    datasetRegionId: input.datasetRegionId ?? null,
+    listCandidates: input.listCandidates ?? false};
+
+  const swept: RegionSummary[] = kept.map((candidate) => {
+    const windows = sweepRegion(candidate, job);
+    return {...windows, isHome: isHome(candidate.regionId),
+      excluded: windows.best === null ? 'no-eligible-window' : null};
+  });
+  const skipped: RegionSummary[] = mismatched.map((candidate) => ({
+    ...sweepRegion(candidate, {...job, listCandidates: false}),
+    best: null, isHome: isHome(candidate.regionId),
+    excluded: 'basis-mismatch'}));
+  const regions = [...swept, ...skipped].sort((a, b) =>
+    a.regionId < b.regionId ? -1 : a.regionId > b.regionId ? 1 : 0);
+  const facts: PlanFacts = {basis, basisMismatch: mismatched.length > 0,
+    regions, dataQualityNotes: qualityNotes(regions)};
+
+  const bests = swept.flatMap((region) => region.best ?? []);
+  bests.sort((a, b) => compareWindows(a, b, isHome));
+  const chosen = bests[0];
+  if (chosen === undefined) return infeasible(input, facts);
+  const region = regions.find((r) => r.regionId === chosen.regionId);
+  return {feasible: true, chosen, ...facts,
+    coverageEndMs: region?.coverageEndMs ?? chosen.endMs,
+    deadlineBeyondCoverage: region?.deadlineBeyondCoverage ?? false};
+}
+
+function homeLookup(input: PlanBaseInput): (regionId: string) => boolean {
+  const homes = new Set(input.candidates.filter((c) => c.isHome === true)
+    .map((c) => c.regionId));
+  return (regionId) => homes.has(regionId);
+}
+
+// Gaps and nulls only: running past coverage is reported by its flag.
+function qualityNotes(regions: readonly RegionSummary[]): DataQualityNote[] {
+  return regions.flatMap((region) => region.uncovered
+    .filter((u) => u.reason === 'gap' || u.reason === 'missing-value')
+    .map((u) => ({regionId: region.regionId, ...u})));
+}
+
+function infeasible(
+  input: ContiguousPlanInput,
+  facts: PlanFacts,
+): InfeasibleContiguousPlan {
+  const windowMs = input.deadlineMs - input.earliestStartMs;
+  if (input.candidates.length === 0) {
+    return {feasible: false, reason: 'no-candidates', ...facts,
+      message: 'candidates: empty; no region to plan in'};
+  }
+  if (windowMs < input.durationMs) {
+    return {feasible: false, reason: 'window-too-short', ...facts,
+      message: `deadlineMs - earliestStartMs is ${windowMs} ms, shorter ` +
+        `than durationMs ${input.durationMs} ms`};
+  }
+  return {feasible: false, reason: 'no-eligible-window', ...facts,
+    message: 'no region has forecast data covering a whole window of ' +
+      `${input.durationMs} ms that ends by the deadline`};
+}

@@ -1,0 +1,131 @@
+/**
+ * Slides a job's window over one region's series with prefix sums and
+ * keeps the region's best start.
+ */
+import {cumulativeIntensity, TotalsCursor} from './cumulative-intensity.js';
+import type {RunningTotals} from './cumulative-intensity.js';
+import {candidateStarts} from './candidate-starts.js';
+import {MILLISECONDS_PER_HOUR} from './plan-types.js';
+import type {PlanCandidate, PlannedWindow} from './plan-types.js';
+import {findUncovered} from './window-average.js';
+import type {UncoveredInterval} from './window-average.js';
+import {scoresTie} from './window-order.js';
+
+/** Job facts the sweep needs, the same for every region. */
+export interface WindowJob {
+  readonly durationMs: number;
+  readonly earliestStartMs: number;
+  readonly deadlineMs: number;
+  readonly itPowerKilowatts: number;
+  readonly costWeight: number;
+  /** Dataset transfer energy when running away from the dataset. */
+  readonly transferKilowattHoursAway: number;
+  readonly datasetRegionId: string | null;
+  readonly listCandidates: boolean;
+}
+
+/** One evaluated start, listed when asked for. */
+export interface CandidateStart {
+  readonly startMs: number;
+  /** null when the window touches missing data. */
+  readonly averageGramsPerKilowattHour: number | null;
+}
+
+/** What one region offers the job. */
+export interface RegionWindows {
+  readonly regionId: string;
+  readonly best: PlannedWindow | null;
+  readonly evaluatedStartCount: number;
+  readonly eligibleStartCount: number;
+  readonly firstEligibleStartMs: number | null;
+  readonly lastEligibleStartMs: number | null;
+  readonly coverageEndMs: number | null;
+  /** The series ends before the deadline: re-plan when it grows. */
+  readonly deadlineBeyondCoverage: boolean;
+  /** Uncovered stretches inside [earliestStartMs, deadlineMs). */
+  readonly uncovered: readonly UncoveredInterval[];
+  readonly candidates?: readonly CandidateStart[];
+}
+
+/** Missing time below this (ms) is rounding, not a hole. */
+const MISSING_TOLERANCE_MS = 1e-6;
+
+/**
+ * Evaluates every start that can be optimal, O(points) for the region.
+ *
+ * @param candidate - the region and its series
+ * @param job - duration, bounds and weights
+ */
+export function sweepRegion(
+  candidate: PlanCandidate,
+  job: WindowJob,
+): RegionWindows {
+  const {regionId, series} = candidate;
+  const totals = cumulativeIntensity(series,
+    `candidates[${regionId}].series`);
+  const coverageEndMs = totals.coverageEndMs;
+  const lowMs = Math.max(job.earliestStartMs, totals.coverageStartMs ?? NaN);
+  const highMs = Math.min(job.deadlineMs, coverageEndMs ?? NaN) -
+    job.durationMs;
+  const starts = Number.isNaN(lowMs + highMs) ? [] :
+    candidateStarts(totals.boundariesMs, job.durationMs, lowMs, highMs);
+
+  const weights = regionWeights(candidate, job);
+  const startCursor = new TotalsCursor(totals);
+  const endCursor = new TotalsCursor(totals);
+  const atStart: RunningTotals = {integral: 0, missingMs: 0};
+  const atEnd: RunningTotals = {integral: 0, missingMs: 0};
+  const listed: CandidateStart[] = [];
+  let best: PlannedWindow | null = null;
+  let eligibleStartCount = 0;
+  let firstEligibleStartMs: number | null = null;
+  let lastEligibleStartMs: number | null = null;
+
+  for (const startMs of starts) {
+    startCursor.at(startMs, atStart);
+    endCursor.at(startMs + job.durationMs, atEnd);
+    const eligible = atEnd.missingMs - atStart.missingMs <=
+      MISSING_TOLERANCE_MS;
+    const average = eligible ?
+      (atEnd.integral - atStart.integral) / job.durationMs : null;
+    if (job.listCandidates) {
+      listed.push({startMs, averageGramsPerKilowattHour: average});
+    }
+    if (average === null) continue;
+
+    eligibleStartCount += 1;
+    firstEligibleStartMs ??= startMs;
+    lastEligibleStartMs = startMs;
+    const score = average * weights.gramsPerUnitAverage + weights.priceScore;
+    if (best !== null && (scoresTie(score, best.score) ||
+      score > best.score)) continue;
+    best = {regionId, startMs, endMs: startMs + job.durationMs,
+      averageGramsPerKilowattHour: average,
+      expectedEmissionsGrams: average * weights.operationalKilowattHours,
+      transferEmissionsGrams: average * weights.transferKilowattHours,
+      score};
+  }
+
+  return {regionId, best, evaluatedStartCount: starts.length,
+    eligibleStartCount, firstEligibleStartMs, lastEligibleStartMs,
+    coverageEndMs,
+    deadlineBeyondCoverage: coverageEndMs === null ||
+      coverageEndMs < job.deadlineMs,
+    uncovered: findUncovered(series.points, job.earliestStartMs,
+      job.deadlineMs),
+    ...(job.listCandidates ? {candidates: listed} : {})};
+}
+
+// Everything in the score that does not depend on the start.
+function regionWeights(candidate: PlanCandidate, job: WindowJob) {
+  const durationHours = job.durationMs / MILLISECONDS_PER_HOUR;
+  const operationalKilowattHours = job.itPowerKilowatts * durationHours *
+    candidate.powerUsageEffectiveness;
+  const away = job.datasetRegionId !== null &&
+    job.datasetRegionId !== candidate.regionId;
+  const transferKilowattHours = away ? job.transferKilowattHoursAway : 0;
+  const priceScore = job.costWeight > 0 ?
+    job.costWeight * (candidate.pricePerHour ?? NaN) * durationHours : 0;
+  return {operationalKilowattHours, transferKilowattHours, priceScore,
+    gramsPerUnitAverage: operationalKilowattHours + transferKilowattHours};
+}

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+
+describe('carbon-scheduler demo (the command)', function () {
+  this.timeout(120_000);
+
+  it('exits 1 and names each bad field for an invalid job', () => {
+    const runDirectory = mkdtempSync(path.join(tmpdir(), 'demo-command-'));
+    try {
+      const result = spawnSync(process.execPath, [
+        'bin/carbon-scheduler.js', 'demo',
+        '--job', 'examples/jobs/invalid-job.json',
+        '--run-dir', runDirectory, '--json',
+      ], {encoding: 'utf8'});
+      assert.equal(result.status, 1, result.stderr);
+      const printed = JSON.parse(result.stdout);
+      assert.equal(printed.status, 'rejected');
+      assert.ok(printed.rejectedReasons.some(
+        (reason: {field: string}) => reason.field === 'durationHours'));
+    } finally {
+      rmSync(runDirectory, {recursive: true, force: true});
+    }
+  });
+
+  it('refuses a --now that is not an instant, with what to give', () => {
+    const result = spawnSync(process.execPath, [
+      'bin/carbon-scheduler.js', 'demo', '--now', 'yesterday',
+    ], {encoding: 'utf8'});
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /--now: "yesterday" is not an RFC 3339/);
+  });
+});

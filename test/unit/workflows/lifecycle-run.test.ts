@@ -1,0 +1,281 @@
+import assert from 'node:assert/strict';
+import {readFileSync} from 'node:fs';
+import {VirtualClock} from '../../../adapters/local/virtual-clock.js';
+import {CallbackServer} from
+  '../../../adapters/local/workflow-runner/callback-server.js';
+import type {WorkflowLogEntry} from
+  '../../../adapters/local/workflow-runner/held-execution.js';
+import {runWorkflow} from
+  '../../../adapters/local/workflow-runner/run-workflow.js';
+import {WorkflowExecutionError} from
+  '../../../adapters/local/workflow-runner/workflow-errors.js';
+import {FakeFunctionSide} from './fake-function-side.js';
+import type {ReceivedMessage, Responder} from './fake-function-side.js';
+
+const LIFECYCLE = readFileSync(
+  new URL('../../../workflows/lifecycle.yaml', import.meta.url),
+  'utf8',
+);
+const START = '2025-03-01T00:00:00.000Z';
+const ARGUMENT = JSON.stringify({
+  jobId: 'j-42',
+  project: 'carbon-dev',
+  pollSeconds: 1800,
+  maxMonitorPolls: 20,
+  replanIfWaitOverSeconds: 21600,
+});
+
+// The reply a function sends for an envelope.
+function ok(message: ReceivedMessage, result: unknown): unknown {
+  const {requestId, jobId, step} = message.envelope;
+  return {requestId, jobId, step, outcome: 'ok', result};
+}
+
+function planResult(startAt: string) {
+  return {
+    regionId: 'europe-north1',
+    startAt,
+    endAt: '2025-03-01T19:00:00Z',
+    mode: 'segments',
+    segmentCount: 2,
+    planPointer: 'gs://plans/j-42/plan.json',
+  };
+}
+
+// The happy path, with one foreign reply and one lost reply.
+const scriptedFunctions: Responder = (message, history) => {
+  const {envelope} = message;
+  const sameRequest = history.filter(
+    (earlier) => earlier.envelope.requestId === envelope.requestId,
+  );
+  switch (`${envelope.step}:${envelope.sequence}`) {
+    case 'plan:1':
+      return [ok(message, planResult('2025-03-01T10:00:00Z'))];
+    case 'plan:2':
+      return [ok(message, planResult('2025-03-01T09:00:00Z'))];
+    case 'launch:3': {
+      const reply = ok(message, {trainingJobName: 'train-j-42-s0',
+        regionId: 'europe-north1'}) as Record<string, unknown>;
+      return [{...reply, requestId: 'j-42:launch:99'}, reply];
+    }
+    case 'monitor:4':
+      return [ok(message, {decision: 'continue', reason: 'grid clean'})];
+    case 'monitor:5':
+      return [ok(message, {decision: 'pause', reason: 'grid dirty',
+        resumeAt: '2025-03-01T14:00:00Z'})];
+    case 'pause:6':
+      return [ok(message, {checkpointStep: 1200})];
+    case 'resume:7':
+      return [ok(message, {trainingJobName: 'train-j-42-s1',
+        regionId: 'europe-north1'})];
+    case 'monitor:8':
+      if (sameRequest.length === 1) return [];
+      return [ok(message, {decision: 'completed', reason: 'done'})];
+    case 'footprint:9':
+      return [ok(message, {summary: {emissionsGrams: 5120.5,
+        counterfactualGrams: 9000}})];
+    default:
+      return [];
+  }
+};
+
+interface LifecycleRun {
+  readonly outcome: {result: unknown} | {error: unknown};
+  readonly received: readonly ReceivedMessage[];
+  readonly logs: readonly WorkflowLogEntry[];
+}
+
+async function runLifecycle(responder: Responder): Promise<LifecycleRun> {
+  const clock = new VirtualClock(Date.parse(START), {quietMilliseconds: 1});
+  const callbacks = new CallbackServer({clock});
+  await callbacks.start();
+  const functions = new FakeFunctionSide(clock, responder);
+  const logs: WorkflowLogEntry[] = [];
+  let settled = false;
+  const execution = runWorkflow({
+    source: LIFECYCLE,
+    argument: ARGUMENT,
+    clock,
+    connectors: functions.connectors,
+    callbacks,
+    log: (entry) => logs.push(entry),
+    executionName: 'lifecycle j-42',
+  }).then(
+    (result) => ({result}),
+    (error: unknown) => ({error}),
+  ).finally(() => {
+    settled = true;
+  });
+  try {
+    await clock.run(() => settled);
+    return {outcome: await execution, received: functions.received, logs};
+  } finally {
+    await callbacks.close();
+  }
+}
+
+function timeline(received: readonly ReceivedMessage[]) {
+  return received.map((message) => [
+    new Date(message.atMs).toISOString().slice(11, 19),
+    message.topicName,
+    message.envelope.requestId,
+    message.envelope.attempt,
+  ]);
+}
+
+describe('lifecycle.yaml with a fake function side (test double)', () => {
+  let run: LifecycleRun;
+
+  before(async () => {
+    run = await runLifecycle(scriptedFunctions);
+  });
+
+  it('sends each request at its virtual time, in lifecycle order', () => {
+    assert.deepEqual(timeline(run.received), [
+      ['00:00:00', 'plan-requests', 'j-42:plan:1', 1],
+      ['06:00:00', 'plan-requests', 'j-42:plan:2', 1],
+      ['09:00:00', 'launch-requests', 'j-42:launch:3', 1],
+      ['09:30:00', 'monitor-requests', 'j-42:monitor:4', 1],
+      ['10:00:00', 'monitor-requests', 'j-42:monitor:5', 1],
+      ['10:00:00', 'pause-requests', 'j-42:pause:6', 1],
+      ['14:00:00', 'resume-requests', 'j-42:resume:7', 1],
+      ['14:30:00', 'monitor-requests', 'j-42:monitor:8', 1],
+      ['15:30:00', 'monitor-requests', 'j-42:monitor:8', 2],
+      ['15:30:00', 'footprint-requests', 'j-42:footprint:9', 1],
+    ]);
+  });
+
+  it('returns the completed summary with the kept plan and the pause',
+    () => {
+      assert.deepEqual(run.outcome, {
+        result: {
+          jobId: 'j-42',
+          status: 'completed',
+          plan: planResult('2025-03-01T09:00:00Z'),
+          pauses: [{
+            segmentIndex: 0,
+            checkpointStep: 1200,
+            pausedAt: '2025-03-01T10:00:00.000Z',
+            resumedAt: '2025-03-01T14:00:00.000Z',
+            trainingJobName: 'train-j-42-s1',
+            regionId: 'europe-north1',
+          }],
+          summary: {emissionsGrams: 5120.5, counterfactualGrams: 9000},
+        },
+      });
+    });
+
+  it('builds envelopes to the message contract', () => {
+    const launch = run.received[2]!;
+    assert.deepEqual(launch.attributes, {
+      jobId: 'j-42',
+      step: 'launch',
+      requestId: 'j-42:launch:3',
+      schemaVersion: '1',
+    });
+    const {callbackUrl, ...rest} = launch.envelope;
+    assert.match(String(callbackUrl),
+      /^http:\/\/127\.0\.0\.1:\d+\/callbacks\//);
+    assert.deepEqual(rest, {
+      schemaVersion: 1,
+      jobId: 'j-42',
+      step: 'launch',
+      sequence: 3,
+      attempt: 1,
+      requestId: 'j-42:launch:3',
+      sentAt: '2025-03-01T09:00:00.000Z',
+      payload: {segmentIndex: 0},
+    });
+  });
+
+  it('sends the payloads the functions expect', () => {
+    assert.deepEqual(run.received.map((message) => message.envelope.payload), [
+      {},
+      {},
+      {segmentIndex: 0},
+      {trainingJobName: 'train-j-42-s0', segmentIndex: 0},
+      {trainingJobName: 'train-j-42-s0', segmentIndex: 0},
+      {trainingJobName: 'train-j-42-s0', segmentIndex: 0},
+      {segmentIndex: 1, checkpointStep: 1200},
+      {trainingJobName: 'train-j-42-s1', segmentIndex: 1},
+      {trainingJobName: 'train-j-42-s1', segmentIndex: 1},
+      {},
+    ]);
+  });
+
+  it('recovers a lost reply by resending the same request', () => {
+    const [first, second] = run.received.filter(
+      (message) => message.envelope.requestId === 'j-42:monitor:8',
+    );
+    assert.ok(first && second);
+    assert.equal(second.atMs - first.atMs, 3600 * 1000);
+    assert.equal(second.envelope.callbackUrl, first.envelope.callbackUrl);
+    assert.equal(second.envelope.sequence, first.envelope.sequence);
+    assert.equal(second.envelope['sentAt'], '2025-03-01T15:30:00.000Z');
+  });
+
+  it('discards a reply whose requestId does not match', () => {
+    const discarded = run.logs.filter((entry) => entry.severity === 'WARNING');
+    assert.equal(discarded.length, 1);
+    const data = discarded[0]!.data as Record<string, unknown>;
+    assert.equal(data['expectedRequestId'], 'j-42:launch:3');
+    assert.equal(
+      (data['reply'] as Record<string, unknown>)['requestId'],
+      'j-42:launch:99',
+    );
+  });
+
+  it('publishes a failed event and fails on a failed decision', async () => {
+    const failing = await runLifecycle((message, history) =>
+      message.envelope.step === 'monitor'
+        ? [ok(message, {decision: 'failed', reason: 'trainer crashed'})]
+        : scriptedFunctions(message, history));
+    assert.ok('error' in failing.outcome);
+    const error = failing.outcome.error;
+    assert.ok(error instanceof WorkflowExecutionError);
+    assert.deepEqual((error.error as {tags: string[]}).tags, ['JobFailed']);
+    const event = failing.received.at(-1)!;
+    assert.equal(event.topicName, 'job-events');
+    assert.equal(event.envelope.step, 'failed');
+    assert.equal(event.envelope.requestId, 'j-42:failed:5');
+    assert.deepEqual(
+      (event.envelope['payload'] as Record<string, unknown>)['reason'],
+      'training failed, trainer crashed',
+    );
+  });
+
+  it('raises StepFailed with the function error code', async () => {
+    const failing = await runLifecycle((message, history) => {
+      if (message.envelope.step !== 'launch') {
+        return scriptedFunctions(message, history);
+      }
+      const {requestId, jobId, step} = message.envelope;
+      return [{requestId, jobId, step, outcome: 'error', error: {
+        code: 'QUOTA_EXCEEDED', message: 'no H100 quota', retryable: false}}];
+    });
+    assert.ok('error' in failing.outcome);
+    const error = failing.outcome.error;
+    assert.ok(error instanceof WorkflowExecutionError);
+    assert.deepEqual(error.error, {
+      tags: ['StepFailed'],
+      requestId: 'j-42:launch:3',
+      code: 'QUOTA_EXCEEDED',
+      message: 'no H100 quota',
+      retryable: false,
+    });
+    assert.equal(failing.received.at(-1)!.topicName, 'job-events');
+  });
+
+  it('gives up after three unanswered attempts', async () => {
+    const silent = await runLifecycle(() => []);
+    assert.ok('error' in silent.outcome);
+    assert.deepEqual(timeline(silent.received), [
+      ['00:00:00', 'plan-requests', 'j-42:plan:1', 1],
+      ['01:00:00', 'plan-requests', 'j-42:plan:1', 2],
+      ['02:00:00', 'plan-requests', 'j-42:plan:1', 3],
+      ['03:00:00', 'job-events', 'j-42:failed:2', 1],
+    ]);
+    const error = silent.outcome.error as WorkflowExecutionError;
+    assert.equal((error.error as {code: string}).code, 'NO_REPLY');
+  });
+});

@@ -2,10 +2,9 @@ import {createStepHandler} from '../../adapters/function-runtime/step-handler.js
 import {SchedulerError} from '../../shared/errors.js';
 import {readJson} from '../../shared/ports/blob-store.js';
 import type {StoredPlan} from '../../shared/jobs/stored-plan.js';
-import {writeSnapshot} from '../../shared/jobs/job-snapshot.js';
 import type {SchedulerDependencies} from '../dependencies.js';
 import {loadJobRequest, loadSnapshot} from '../fetch-forecasts/handler.js';
-import {segmentRequestFor} from './segment-request.js';
+import {launchSegment} from './launch-segment.js';
 
 /**
  * launch-training: starts the plan's first segment where the plan says.
@@ -20,21 +19,8 @@ export function createLaunchTraining(dependencies: SchedulerDependencies) {
     const segmentIndex = Number(envelope.payload.segmentIndex ?? 0);
     const regionId = plan.segments[0]!.regionId;
 
-    const {name} = await dependencies.training.launch(
-      segmentRequestFor(job, plan, segmentIndex, regionId, dependencies),
-    );
-    const nowMs = dependencies.clock.nowMs();
-    if (!snapshot.segments.some((segment) => segment.trainingJobName === name)) {
-      snapshot.segments.push({
-        index: segmentIndex,
-        regionId,
-        trainingJobName: name,
-        launchedAtMs: nowMs,
-      });
-    }
-    snapshot.state = 'running';
-    snapshot.updatedAtMs = nowMs;
-    await writeSnapshot(dependencies.blobs, snapshot);
+    const name = await launchSegment(dependencies,
+      {job, plan, snapshot, segmentIndex, regionId});
     dependencies.logger.log('NOTICE', 'training launched', {
       jobId: envelope.jobId,
       requestId: envelope.requestId,

@@ -1,11 +1,10 @@
 import {createStepHandler} from '../../adapters/function-runtime/step-handler.js';
 import {SchedulerError} from '../../shared/errors.js';
 import {TERMINAL_TRAINING_STATES} from '../../shared/ports/training-backend.js';
-import {writeSnapshot} from '../../shared/jobs/job-snapshot.js';
 import type {SchedulerDependencies} from '../dependencies.js';
 import {loadJobRequest, loadSnapshot} from '../fetch-forecasts/handler.js';
 import {loadPlan} from '../launch-training/handler.js';
-import {segmentRequestFor} from '../launch-training/segment-request.js';
+import {launchSegment} from '../launch-training/launch-segment.js';
 
 /**
  * resume: launches the next segment, which restores the highest-step
@@ -38,22 +37,10 @@ export function createResume(dependencies: SchedulerDependencies) {
       }
     }
 
-    const {name} = await dependencies.training.launch(
-      segmentRequestFor(job, plan, segmentIndex, regionId, dependencies),
-    );
-    const nowMs = dependencies.clock.nowMs();
-    if (!snapshot.segments.some((segment) => segment.trainingJobName === name)) {
-      snapshot.segments.push({
-        index: segmentIndex,
-        regionId,
-        trainingJobName: name,
-        launchedAtMs: nowMs,
-        startStep: previous?.endStep,
-      });
-    }
-    snapshot.state = 'running';
-    snapshot.updatedAtMs = nowMs;
-    await writeSnapshot(dependencies.blobs, snapshot);
+    const name = await launchSegment(dependencies, {
+      job, plan, snapshot, segmentIndex, regionId,
+      ...(previous?.endStep === undefined ? {} : {startStep: previous.endStep}),
+    });
     dependencies.logger.log('NOTICE', 'training resumed', {
       jobId: envelope.jobId,
       requestId: envelope.requestId,

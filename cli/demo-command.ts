@@ -48,6 +48,9 @@ export function registerDemoCommand(
         speed,
         oracle: Boolean(raw.oracle),
         json: Boolean(raw.json),
+        ...(process.env.PUBSUB_EMULATOR_HOST
+          ? {emulatorAddress: process.env.PUBSUB_EMULATOR_HOST}
+          : {}),
         runDirectory: raw.runDir ? String(raw.runDir) :
           path.join('.local', 'runs', new Date().toISOString()
             .replace(/[:.]/g, '-')),

@@ -44,8 +44,29 @@ export async function startPubSubEmulator(
     DEFAULT_EMULATOR_LAUNCHER;
   checkPrerequisites(launcher);
   const {host, preferredPort} = await readEmulatorPorts();
-  const port = await findFreePort(host, preferredPort);
+  installExitHooks();
 
+  // Another process may take the port between the check and the bind:
+  // then the emulator exits, and the next try takes a port the OS picks.
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = await findFreePort(host, attempt === 0 ? preferredPort : 0);
+    try {
+      return await launch(launcher, host, port,
+        options.readyTimeoutMilliseconds ?? 60_000);
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
+async function launch(
+  launcher: string,
+  host: string,
+  port: number,
+  readyTimeoutMilliseconds: number,
+): Promise<RunningEmulator> {
   const child = spawn(launcher, [`--host=${host}`, `--port=${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: false,
@@ -57,16 +78,11 @@ export async function startPubSubEmulator(
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   running.add(child);
-  installExitHooks();
 
   const stop = () => stopChild(child);
   try {
-    await waitUntilReady(
-      child,
-      `http://${host}:${port}/`,
-      options.readyTimeoutMilliseconds ?? 60_000,
-      () => output,
-    );
+    await waitUntilReady(child, `http://${host}:${port}/`,
+      readyTimeoutMilliseconds, () => output);
   } catch (error) {
     await stop();
     throw error;

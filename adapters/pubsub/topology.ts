@@ -78,6 +78,13 @@ async function ensureSubscription(
   name: string,
   options: Record<string, unknown>,
 ): Promise<void> {
-  const [exists] = await pubsub.subscription(name).exists();
-  if (!exists) await pubsub.topic(topic).createSubscription(name, options);
+  const subscription = pubsub.subscription(name);
+  const [exists] = await subscription.exists();
+  if (!exists) {
+    await pubsub.topic(topic).createSubscription(name, options);
+    return;
+  }
+  // A push subscription left by an earlier run points at its old server.
+  const pushConfig = options.pushConfig as {pushEndpoint: string} | undefined;
+  if (pushConfig) await subscription.modifyPushConfig(pushConfig);
 }

@@ -4,6 +4,13 @@ import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 
+// The emulator CI started, when there is one, as a user would pass it.
+function emulatorEnvironment(): NodeJS.ProcessEnv {
+  const address = process.env.TEST_PUBSUB_EMULATOR_HOST;
+  return address ? {...process.env, PUBSUB_EMULATOR_HOST: address}
+    : process.env;
+}
+
 describe('carbon-scheduler demo (the command)', function () {
   this.timeout(120_000);
 
@@ -14,7 +21,7 @@ describe('carbon-scheduler demo (the command)', function () {
         'bin/carbon-scheduler.js', 'demo',
         '--job', 'examples/jobs/invalid-job.json',
         '--run-dir', runDirectory, '--json',
-      ], {encoding: 'utf8'});
+      ], {encoding: 'utf8', env: emulatorEnvironment()});
       assert.equal(result.status, 1, result.stderr);
       const printed = JSON.parse(result.stdout);
       assert.equal(printed.status, 'rejected');

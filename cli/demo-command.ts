@@ -1,3 +1,4 @@
+import {accessSync, constants, statSync} from 'node:fs';
 import path from 'node:path';
 import type {Command} from 'commander';
 import {runDemo, type DemoOptions} from './demo.js';
@@ -42,8 +43,17 @@ export function registerDemoCommand(
         setExitCode(2);
         return;
       }
+      const jobFile = String(raw.job);
+      if (!isReadableFile(jobFile)) {
+        process.stderr.write(
+          `--job: cannot read the file "${jobFile}" (from ${process.cwd()}); ` +
+            'give the path of a JSON or YAML job request, e.g. ' +
+            'examples/jobs/fine-tune-h100.json in the repository\n');
+        setExitCode(2);
+        return;
+      }
       const options: DemoOptions = {
-        jobFile: String(raw.job),
+        jobFile,
         nowMs,
         speed,
         oracle: Boolean(raw.oracle),
@@ -63,4 +73,13 @@ export function registerDemoCommand(
       }
       setExitCode(result.status === 'completed' ? 0 : 1);
     });
+}
+
+function isReadableFile(file: string): boolean {
+  try {
+    accessSync(file, constants.R_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
 }

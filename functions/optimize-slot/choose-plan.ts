@@ -144,6 +144,7 @@ export function choosePlan(
     bestStartMs: region.best?.startMs ?? null,
     averageGramsPerKilowattHour:
       region.best?.averageGramsPerKilowattHour ?? null,
+    expectedEmissionsGrams: region.best?.expectedEmissionsGrams ?? null,
     eligibleStarts: region.eligibleStartCount,
   }));
   return {
@@ -180,16 +181,19 @@ function explain(
   considered: StoredPlan['regionsConsidered'],
   excludedCount: number,
 ): string {
+  const chosen = considered.find((r) => r.regionId === regionId);
+  const grams = (value: number | null | undefined) =>
+    value === null || value === undefined ? 'n/a' : `${value.toFixed(0)} g`;
   const others = considered
-    .filter((r) => r.regionId !== regionId && r.averageGramsPerKilowattHour)
-    .sort(
-      (a, b) => a.averageGramsPerKilowattHour! - b.averageGramsPerKilowattHour!,
-    )
+    .filter((r) => r.regionId !== regionId && r.expectedEmissionsGrams !== null)
+    .sort((a, b) => a.expectedEmissionsGrams! - b.expectedEmissionsGrams!)
     .slice(0, 3)
-    .map((r) => `${r.regionId} ${r.averageGramsPerKilowattHour!.toFixed(0)}`);
+    .map((r) => `${r.regionId} ${grams(r.expectedEmissionsGrams)}`);
   return (
-    `${regionId} had the lowest forecast window average ` +
-    `(${averageGramsPerKilowattHour.toFixed(0)} gCO2e/kWh)` +
+    `${regionId} had the lowest expected emissions of its best contiguous ` +
+    `window (${grams(chosen?.expectedEmissionsGrams)}: energy x PUE x a ` +
+    `forecast average of ${averageGramsPerKilowattHour.toFixed(0)} ` +
+    'gCO2e/kWh)' +
     (others.length ? `; next best: ${others.join(', ')}` : '') +
     `; ${excludedCount} region(s) excluded by constraints or data`
   );

@@ -12,6 +12,8 @@ export interface RegionConsidered {
   readonly regionId: string;
   readonly bestStartMs: number | null;
   readonly averageGramsPerKilowattHour: number | null;
+  /** IT energy x PUE x average of the region's best window. */
+  readonly expectedEmissionsGrams: number | null;
   readonly eligibleStarts: number;
 }
 

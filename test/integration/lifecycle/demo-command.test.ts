@@ -3,16 +3,27 @@ import {spawnSync} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
+import {startPubSubEmulator} from '../../../adapters/local/pubsub-emulator.js';
 
-// The emulator CI started, when there is one, as a user would pass it.
+// The emulator CI started (or one of this suite's), passed to the command
+// as a user would pass a running one.
+let address = process.env.TEST_PUBSUB_EMULATOR_HOST;
+let stopEmulator: (() => Promise<void>) | undefined;
 function emulatorEnvironment(): NodeJS.ProcessEnv {
-  const address = process.env.TEST_PUBSUB_EMULATOR_HOST;
-  return address ? {...process.env, PUBSUB_EMULATOR_HOST: address}
-    : process.env;
+  return {...process.env, PUBSUB_EMULATOR_HOST: address};
 }
 
 describe('carbon-scheduler demo (the command)', function () {
   this.timeout(120_000);
+  before(async function () {
+    if (address) return;
+    const emulator = await startPubSubEmulator();
+    address = emulator.address;
+    stopEmulator = () => emulator.stop();
+  });
+  after(async () => {
+    await stopEmulator?.();
+  });
 
   it('exits 1 and names each bad field for an invalid job', () => {
     const runDirectory = mkdtempSync(path.join(tmpdir(), 'demo-command-'));

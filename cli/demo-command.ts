@@ -1,4 +1,4 @@
-import {accessSync, constants, statSync} from 'node:fs';
+import {accessSync, constants, readdirSync, statSync} from 'node:fs';
 import path from 'node:path';
 import type {Command} from 'commander';
 import {runDemo, type DemoOptions} from './demo.js';
@@ -52,6 +52,17 @@ export function registerDemoCommand(
         setExitCode(2);
         return;
       }
+      const runDirectory = raw.runDir ? String(raw.runDir) :
+        path.join('.local', 'runs', new Date().toISOString()
+          .replace(/[:.]/g, '-'));
+      if (holdsEarlierRun(runDirectory)) {
+        process.stderr.write(
+          `--run-dir: "${runDirectory}" already holds a run (its job ids ` +
+            'are taken there, so the job would be a duplicate); give a new ' +
+            'or empty folder, or remove this one first\n');
+        setExitCode(2);
+        return;
+      }
       const options: DemoOptions = {
         jobFile,
         nowMs,
@@ -61,9 +72,7 @@ export function registerDemoCommand(
         ...(process.env.PUBSUB_EMULATOR_HOST
           ? {emulatorAddress: process.env.PUBSUB_EMULATOR_HOST}
           : {}),
-        runDirectory: raw.runDir ? String(raw.runDir) :
-          path.join('.local', 'runs', new Date().toISOString()
-            .replace(/[:.]/g, '-')),
+        runDirectory,
       };
       const result = await runDemo(options);
       if (options.json) {
@@ -73,6 +82,15 @@ export function registerDemoCommand(
       }
       setExitCode(result.status === 'completed' ? 0 : 1);
     });
+}
+
+// A folder with anything in it holds an earlier run's blobs and ledger.
+function holdsEarlierRun(folder: string): boolean {
+  try {
+    return readdirSync(folder).length > 0;
+  } catch {
+    return false;
+  }
 }
 
 function isReadableFile(file: string): boolean {

@@ -51,8 +51,8 @@ export class UnsupportedConstructError extends SchedulerError {
   constructor(construct: string, stepName: string) {
     super(
       'WORKFLOW_CONSTRUCT_UNSUPPORTED',
-      `not supported by the local runner: ${construct} (in step ` +
-        `"${stepName}"); the runner implements the subset of the ` +
+      `not supported locally: ${construct} at step "${stepName}"; the ` +
+        'local runner implements the subset of the ' +
         'Workflows language that workflows/lifecycle.yaml uses',
     );
     this.construct = construct;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
-import {mkdtempSync, rmSync} from 'node:fs';
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {startPubSubEmulator} from '../../../adapters/local/pubsub-emulator.js';
@@ -49,5 +49,20 @@ describe('carbon-scheduler demo (the command)', function () {
     ], {encoding: 'utf8'});
     assert.equal(result.status, 2);
     assert.match(result.stderr, /--now: "yesterday" is not an RFC 3339/);
+  });
+
+  it('refuses a --run-dir that holds an earlier run, before starting', () => {
+    const runDirectory = mkdtempSync(path.join(tmpdir(), 'demo-command-'));
+    try {
+      writeFileSync(path.join(runDirectory, 'functions.log'), '{}\n');
+      const result = spawnSync(process.execPath, [
+        'bin/carbon-scheduler.js', 'demo', '--run-dir', runDirectory,
+      ], {encoding: 'utf8', env: emulatorEnvironment()});
+      assert.equal(result.status, 2);
+      assert.match(result.stderr, /--run-dir: .* already holds a run/);
+      assert.match(result.stderr, /give a new or empty folder/);
+    } finally {
+      rmSync(runDirectory, {recursive: true, force: true});
+    }
   });
 });

@@ -262,7 +262,7 @@ main:
 `);
     assert.ok(error instanceof UnsupportedConstructError);
     assert.match(error.message,
-      /not supported by the local runner: parallel \(in step "fan_out"\)/);
+      /not supported locally: parallel at step "fan_out"/);
   });
 
   it('stops on a function outside the subset', async () => {
@@ -275,7 +275,8 @@ main:
           url: https://example.com
 `);
     assert.ok(error instanceof UnsupportedConstructError);
-    assert.match(error.message, /call http\.get \(in step "fetch"\)/);
+    assert.match(error.message,
+      /not supported locally: call http\.get at step "fetch"/);
   });
 
   it('raises ResourceLimitError past 512 KB of variables', async () => {

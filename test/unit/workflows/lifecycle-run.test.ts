@@ -1,127 +1,14 @@
 import assert from 'node:assert/strict';
-import {readFileSync} from 'node:fs';
-import {VirtualClock} from '../../../adapters/local/virtual-clock.js';
-import {CallbackServer} from
-  '../../../adapters/local/workflow-runner/callback-server.js';
-import type {WorkflowLogEntry} from
-  '../../../adapters/local/workflow-runner/held-execution.js';
-import {runWorkflow} from
-  '../../../adapters/local/workflow-runner/run-workflow.js';
 import {WorkflowExecutionError} from
   '../../../adapters/local/workflow-runner/workflow-errors.js';
-import {FakeFunctionSide} from './fake-function-side.js';
-import type {ReceivedMessage, Responder} from './fake-function-side.js';
-
-const LIFECYCLE = readFileSync(
-  new URL('../../../workflows/lifecycle.yaml', import.meta.url),
-  'utf8',
-);
-const START = '2025-03-01T00:00:00.000Z';
-const ARGUMENT = JSON.stringify({
-  jobId: 'j-42',
-  project: 'carbon-dev',
-  pollSeconds: 1800,
-  maxMonitorPolls: 20,
-  replanIfWaitOverSeconds: 21600,
-});
-
-// The reply a function sends for an envelope.
-function ok(message: ReceivedMessage, result: unknown): unknown {
-  const {requestId, jobId, step} = message.envelope;
-  return {requestId, jobId, step, outcome: 'ok', result};
-}
-
-function planResult(startAt: string) {
-  return {
-    regionId: 'europe-north1',
-    startAt,
-    endAt: '2025-03-01T19:00:00Z',
-    mode: 'segments',
-    segmentCount: 2,
-    planPointer: 'gs://plans/j-42/plan.json',
-  };
-}
-
-// The happy path, with one foreign reply and one lost reply.
-const scriptedFunctions: Responder = (message, history) => {
-  const {envelope} = message;
-  const sameRequest = history.filter(
-    (earlier) => earlier.envelope.requestId === envelope.requestId,
-  );
-  switch (`${envelope.step}:${envelope.sequence}`) {
-    case 'plan:1':
-      return [ok(message, planResult('2025-03-01T10:00:00Z'))];
-    case 'plan:2':
-      return [ok(message, planResult('2025-03-01T09:00:00Z'))];
-    case 'launch:3': {
-      const reply = ok(message, {trainingJobName: 'train-j-42-s0',
-        regionId: 'europe-north1'}) as Record<string, unknown>;
-      return [{...reply, requestId: 'j-42:launch:99'}, reply];
-    }
-    case 'monitor:4':
-      return [ok(message, {decision: 'continue', reason: 'grid clean'})];
-    case 'monitor:5':
-      return [ok(message, {decision: 'pause', reason: 'grid dirty',
-        resumeAt: '2025-03-01T14:00:00Z'})];
-    case 'pause:6':
-      return [ok(message, {checkpointStep: 1200})];
-    case 'resume:7':
-      return [ok(message, {trainingJobName: 'train-j-42-s1',
-        regionId: 'europe-north1'})];
-    case 'monitor:8':
-      if (sameRequest.length === 1) return [];
-      return [ok(message, {decision: 'completed', reason: 'done'})];
-    case 'footprint:9':
-      return [ok(message, {summary: {emissionsGrams: 5120.5,
-        counterfactualGrams: 9000}})];
-    default:
-      return [];
-  }
-};
-
-interface LifecycleRun {
-  readonly outcome: {result: unknown} | {error: unknown};
-  readonly received: readonly ReceivedMessage[];
-  readonly logs: readonly WorkflowLogEntry[];
-}
-
-async function runLifecycle(responder: Responder): Promise<LifecycleRun> {
-  const clock = new VirtualClock(Date.parse(START), {quietMilliseconds: 1});
-  const callbacks = new CallbackServer({clock});
-  await callbacks.start();
-  const functions = new FakeFunctionSide(clock, responder);
-  const logs: WorkflowLogEntry[] = [];
-  let settled = false;
-  const execution = runWorkflow({
-    source: LIFECYCLE,
-    argument: ARGUMENT,
-    clock,
-    connectors: functions.connectors,
-    callbacks,
-    log: (entry) => logs.push(entry),
-    executionName: 'lifecycle j-42',
-  }).then(
-    (result) => ({result}),
-    (error: unknown) => ({error}),
-  ).finally(() => {
-    settled = true;
-  });
-  try {
-    await clock.run(() => settled);
-    return {outcome: await execution, received: functions.received, logs};
-  } finally {
-    await callbacks.close();
-  }
-}
-
-function timeline(received: readonly ReceivedMessage[]) {
-  return received.map((message) => [
-    new Date(message.atMs).toISOString().slice(11, 19),
-    message.topicName,
-    message.envelope.requestId,
-    message.envelope.attempt,
-  ]);
-}
+import {
+  ok,
+  planResult,
+  runLifecycle,
+  scriptedFunctions,
+  timeline,
+  type LifecycleRun,
+} from './lifecycle-harness.js';
 
 describe('lifecycle.yaml with a fake function side (test double)', () => {
   let run: LifecycleRun;

@@ -10,6 +10,7 @@ import {
 } from '../shared/jobs/job-snapshot.js';
 import type {StoredPlan} from '../shared/jobs/stored-plan.js';
 import {JOB_TOTALS_SQL} from '../shared/ledger/report-queries.js';
+import type {CallbackSender} from '../shared/ports/callback-sender.js';
 import type {Logger, Severity} from '../shared/ports/logger.js';
 import {describeProgress} from './progress.js';
 
@@ -26,6 +27,8 @@ export interface DemoOptions {
   readonly emulatorAddress?: string;
   /** The project id topics live in (tests sharing an emulator differ). */
   readonly projectId?: string;
+  /** Replaces the HTTP reply sender (fault-injection tests). */
+  readonly callbackSender?: CallbackSender;
 }
 
 /** The demo's outcome, as `--json` prints it. */
@@ -82,6 +85,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       ? {emulatorAddress: options.emulatorAddress}
       : {}),
     ...(options.projectId ? {projectId: options.projectId} : {}),
+    ...(options.callbackSender
+      ? {callbackSender: options.callbackSender}
+      : {}),
   });
   nowMs = () => world.clock.nowMs();
   try {

@@ -15,6 +15,7 @@ import {loadRegionCatalog} from '../../shared/catalog/region-catalog.js';
 import type {Logger} from '../../shared/ports/logger.js';
 import {ReplayProvider} from '../../shared/signals/replay-provider.js';
 import {HttpCallbackSender} from '../function-runtime/http-callback-sender.js';
+import type {CallbackSender} from '../../shared/ports/callback-sender.js';
 import {ensureTopology} from '../pubsub/topology.js';
 import {DirectoryBlobStore} from './directory-blob-store.js';
 import {createEmulatorPubSub} from './emulator-pubsub.js';
@@ -45,6 +46,8 @@ export interface LocalWorldOptions {
   readonly settings?: Partial<SchedulerSettings>;
   readonly stepsPerHour?: number;
   readonly restartOverheadMs?: number;
+  /** Replaces the HTTP reply sender (fault-injection tests). */
+  readonly callbackSender?: CallbackSender;
 }
 
 /** Everything a local run holds, and how to take it down. */
@@ -146,7 +149,7 @@ async function assemble(
     clock,
     blobs,
     publisher,
-    callbacks: new HttpCallbackSender(),
+    callbacks: options.callbackSender ?? new HttpCallbackSender(),
     logger: options.logger,
     catalog: loadRegionCatalog(),
     signals,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type {Command} from 'commander';
 import {runDemo, type DemoOptions} from './demo.js';
 import {formatDemoSummary} from './demo-summary.js';
+import {newRunDirectory} from './run-directory.js';
 
 /** Default virtual "now" of the demo: a June 2022 morning (UTC). */
 export const DEFAULT_DEMO_NOW = '2022-06-14T00:00:00Z';
@@ -53,8 +54,7 @@ export function registerDemoCommand(
         return;
       }
       const runDirectory = raw.runDir ? String(raw.runDir) :
-        path.join('.local', 'runs', new Date().toISOString()
-          .replace(/[:.]/g, '-'));
+        newRunDirectory();
       if (holdsEarlierRun(runDirectory)) {
         process.stderr.write(
           `--run-dir: "${runDirectory}" already holds a run (its job ids ` +

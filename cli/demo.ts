@@ -148,7 +148,8 @@ async function collectResult(
   const totals = await world.ledger.query(
     `SELECT * FROM (${JOB_TOTALS_SQL}) WHERE job_id = '${jobId}'`);
   const rows = await world.ledger.query(
-    `SELECT count(*) AS n FROM footprints WHERE job_id = '${jobId}'`);
+    `SELECT count(*) AS n FROM footprints WHERE job_id = '${jobId}' ` +
+      "AND footprint_kind <> 'progress'");
   const last = snapshot?.segments.at(-1);
   const lastStatus = last
     ? world.training.getJob(last.trainingJobName) : undefined;

@@ -12,6 +12,10 @@ export interface SchedulerSettings {
   readonly checkpointOverheadMs: number;
   /** Share of GPU power drawn while training (stated in every result). */
   readonly gpuUtilisationFraction: number;
+  /** Regions this deployment may train in; absent: every region. */
+  readonly trainingRegionIds?: readonly string[];
+  /** Residency this deployment allows (`any`, `EU`, ...); absent: any. */
+  readonly deploymentResidency?: readonly string[];
 }
 
 /** Everything the lifecycle functions need, as ports. */

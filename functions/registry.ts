@@ -12,20 +12,36 @@ export interface FunctionDefinition {
 
 /** The eight functions, in lifecycle order. */
 export const FUNCTIONS: readonly FunctionDefinition[] = [
-  {name: 'ingest-job', entryPoint: 'ingestJob', topics: ['job-requests', 'job-uploads']},
+  {
+    name: 'ingest-job',
+    entryPoint: 'ingestJob',
+    topics: ['job-requests', 'job-uploads', 'job-commands'],
+  },
   {
     name: 'fetch-forecasts',
     entryPoint: 'fetchForecasts',
     topics: ['plan-requests', 'intensity-polls'],
   },
-  {name: 'optimize-slot', entryPoint: 'optimizeSlot', topics: ['forecasts-ready']},
-  {name: 'launch-training', entryPoint: 'launchTraining', topics: ['launch-requests']},
+  {
+    name: 'optimize-slot',
+    entryPoint: 'optimizeSlot',
+    topics: ['forecasts-ready'],
+  },
+  {
+    name: 'launch-training',
+    entryPoint: 'launchTraining',
+    topics: ['launch-requests'],
+  },
   {
     name: 'monitor-intensity',
     entryPoint: 'monitorIntensity',
     topics: ['monitor-requests'],
   },
-  {name: 'checkpoint-pause', entryPoint: 'checkpointPause', topics: ['pause-requests']},
+  {
+    name: 'checkpoint-pause',
+    entryPoint: 'checkpointPause',
+    topics: ['pause-requests'],
+  },
   {name: 'resume', entryPoint: 'resume', topics: ['resume-requests']},
   {
     name: 'record-footprint',

@@ -59,27 +59,27 @@ resource "google_cloudfunctions2_function" "functions" {
     max_instance_count               = var.function_max_instances
     max_instance_request_concurrency = 1
 
+    # The settings adapters/cloud/cloud-settings.ts and cloud-adapters.ts
+    # read; provider credentials come from Secret Manager by name.
     environment_variables = {
-      SCHEDULER_PROJECT_ID         = var.project_id
-      SCHEDULER_CONTROL_REGION     = var.region
-      SCHEDULER_STATE_BUCKET       = google_storage_bucket.state.name
-      SCHEDULER_INTAKE_BUCKET      = google_storage_bucket.intake.name
-      SCHEDULER_CHECKPOINT_BUCKETS = jsonencode({ for r in var.training_regions : r => google_storage_bucket.checkpoints[r].name })
-      SCHEDULER_TRAINING_REGIONS   = join(",", var.training_regions)
-      SCHEDULER_RESIDENCY          = join(",", var.residency)
-      SCHEDULER_DATASET            = google_bigquery_dataset.ledger.dataset_id
-      SCHEDULER_WORKFLOW           = google_workflows_workflow.lifecycle.id
-      SCHEDULER_TRAINING_ACCOUNT   = google_service_account.training.email
-      SCHEDULER_SIGNAL_PROVIDERS   = join(",", var.signal_providers)
-      SCHEDULER_OVER_BUDGET_ACTION = var.over_budget_action
-      SCHEDULER_BUDGETS_KG         = jsonencode(var.carbon_budgets_kg)
-      SCHEDULER_POLL_INTERVAL_MIN  = tostring(var.poll_interval_minutes)
-      SCHEDULER_MAX_DELIVERY_TRIES = tostring(var.max_delivery_attempts)
-      SCHEDULER_SECRET_PROJECT     = var.project_id
-      SCHEDULER_SECRET_EM_TOKEN    = google_secret_manager_secret.provider["electricity-maps-token"].secret_id
-      SCHEDULER_SECRET_WT_USERNAME = google_secret_manager_secret.provider["watttime-username"].secret_id
-      SCHEDULER_SECRET_WT_PASSWORD = google_secret_manager_secret.provider["watttime-password"].secret_id
-      METADATA_SERVER_DETECTION    = "assume-present"
+      GOOGLE_CLOUD_PROJECT      = var.project_id
+      STATE_BUCKET              = google_storage_bucket.state.name
+      INTAKE_BUCKET             = google_storage_bucket.intake.name
+      WORKFLOW_LOCATION         = var.region
+      LIFECYCLE_WORKFLOW        = google_workflows_workflow.lifecycle.name
+      LEDGER_DATASET            = google_bigquery_dataset.ledger.dataset_id
+      POLL_SECONDS              = tostring(var.poll_interval_minutes * 60)
+      CARBON_SIGNAL_PROVIDERS   = join(",", var.signal_providers)
+      TRAINING_SERVICE_ACCOUNT  = google_service_account.training.email
+      CHECKPOINT_BUCKET_PREFIX  = "${var.project_id}-${var.name_prefix}-ckpt"
+      CARBON_BUDGETS_JSON       = jsonencode({ schemaVersion = 1, overBudget = var.over_budget_action, projects = { for project, kg in var.carbon_budgets_kg : project => { carbonBudgetKg = kg } } })
+      ELECTRICITY_MAPS_SECRET   = google_secret_manager_secret.provider["electricity-maps-token"].secret_id
+      WATTTIME_USERNAME_SECRET  = google_secret_manager_secret.provider["watttime-username"].secret_id
+      WATTTIME_PASSWORD_SECRET  = google_secret_manager_secret.provider["watttime-password"].secret_id
+      TRAINING_REGIONS          = join(",", var.training_regions)
+      RESIDENCY                 = join(",", var.residency)
+      MAX_DELIVERY_ATTEMPTS     = tostring(var.max_delivery_attempts)
+      METADATA_SERVER_DETECTION = "assume-present"
     }
   }
 

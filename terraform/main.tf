@@ -72,7 +72,7 @@ locals {
   functions = {
     ingest-job = {
       entry_point     = "ingestJob"
-      topics          = ["job-requests", "job-uploads"]
+      topics          = ["job-requests", "job-uploads", "job-commands"]
       publishes       = ["job-rejected", "job-events", "dead-letters"]
       state           = "roles/storage.objectUser"
       intake          = true

@@ -91,8 +91,8 @@ variable "carbon_budgets_kg" {
   default     = {}
 
   validation {
-    condition     = alltrue([for v in values(var.carbon_budgets_kg) : v >= 0])
-    error_message = "carbon_budgets_kg values must be zero or more kilograms."
+    condition     = alltrue([for v in values(var.carbon_budgets_kg) : v > 0])
+    error_message = "carbon_budgets_kg values must be more than 0 kilograms (leave a project out for no budget)."
   }
 }
 

@@ -19,6 +19,7 @@ import {
   type DecodedMessage,
   type MessagePublishedData,
 } from './pubsub-event.js';
+import {topicOfEvent} from './event-topic.js';
 
 /** What every step handler needs. */
 export interface StepRuntime {
@@ -27,11 +28,19 @@ export interface StepRuntime {
   readonly publisher: MessagePublisher;
   readonly callbacks: CallbackSender;
   readonly logger: Logger;
+  /** How long a started step holds its record; default ten minutes. */
+  readonly leaseMilliseconds?: number;
 }
 
 /** The record that makes a side effect happen once per requestId. */
 type IdempotencyRecord =
-  | {state: 'started'; leaseExpiresAtMs: number; attempt: number}
+  | {
+    state: 'started';
+    leaseExpiresAtMs: number;
+    attempt: number;
+    /** How many times an expired lease was taken over; absent: none. */
+    takeovers?: number;
+  }
   | {state: 'done'; reply: StepReply};
 
 /** How long a started step may run before another delivery takes over. */
@@ -71,7 +80,8 @@ export function createStepHandler(
     } catch (error) {
       if (error instanceof SchedulerError && !error.retryable) {
         await settlePermanentFailure(
-          functionName, runtime, error, message, envelope);
+          functionName, runtime, error, message, envelope,
+          topicOfEvent(event));
         return;
       }
       runtime.logger.log('WARNING', 'transient failure; will be redelivered', {
@@ -116,9 +126,10 @@ async function runOnce(
   };
 
   // Claim the request, or learn what an earlier delivery did with it.
-  const started: IdempotencyRecord = {
+  const leaseMilliseconds = runtime.leaseMilliseconds ?? LEASE_MILLISECONDS;
+  let started: IdempotencyRecord & {state: 'started'} = {
     state: 'started',
-    leaseExpiresAtMs: clock.nowMs() + LEASE_MILLISECONDS,
+    leaseExpiresAtMs: clock.nowMs() + leaseMilliseconds,
     attempt: envelope.attempt,
   };
   const claimed = await blobs.createIfAbsent(recordKey, JSON.stringify(started));
@@ -131,6 +142,17 @@ async function runOnce(
     }
     if (existing && existing.leaseExpiresAtMs > clock.nowMs()) {
       logger.log('INFO', 'duplicate request while the first is running', fields);
+      return;
+    }
+    // Several deliveries may find the lease expired: one wins the claim
+    // on the next takeover number, the others leave it to the winner.
+    const takeovers = (existing?.state === 'started' &&
+      existing.takeovers) || 0;
+    const takeoverKey = recordKey.replace(/\.json$/,
+      `.takeover-${takeovers + 1}.json`);
+    started = {...started, takeovers: takeovers + 1};
+    if (!await blobs.createIfAbsent(takeoverKey, JSON.stringify(started))) {
+      logger.log('INFO', 'another delivery took over the request', fields);
       return;
     }
     logger.log('NOTICE', 'taking over a request whose lease expired', fields);
@@ -218,6 +240,7 @@ async function settlePermanentFailure(
   error: SchedulerError,
   message: DecodedMessage | undefined,
   envelope: Envelope | undefined,
+  sourceTopic: string | undefined,
 ): Promise<void> {
   const reasons =
     error instanceof PermanentMessageError ? error.reasons : [];
@@ -244,6 +267,7 @@ async function settlePermanentFailure(
       function: functionName,
       code: error.code,
       sourceMessageId: message?.messageId ?? 'unknown',
+      ...(sourceTopic ? {sourceTopic} : {}),
     },
   );
   if (envelope) {

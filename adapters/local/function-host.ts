@@ -4,6 +4,7 @@ import {cloudEvent, type CloudEvent} from '@google-cloud/functions-framework';
 import {getTestServer} from '@google-cloud/functions-framework/testing';
 import {MAX_DELIVERY_ATTEMPTS} from '../../functions/registry.js';
 import type {MessagePublishedData} from '../function-runtime/pubsub-event.js';
+import {readLocalPorts} from './local-ports.js';
 
 /** A CloudEvent handler as the functions export it. */
 export type PubSubHandler = (
@@ -27,10 +28,21 @@ export class FunctionHost {
   private readonly servers: Server[] = [];
   private readonly failures = new Map<string, number>();
 
+  private readonly host: string;
+  private nextPort: number;
+
+  /**
+   * @param address - where to listen; by default firebase.json's
+   *   `functions` entry (port 0: free ports; else one port per function
+   *   from that one up)
+   */
   constructor(
     private readonly onSettled: (messageId: string) => void,
-    private readonly host = '127.0.0.1',
-  ) {}
+    address: {host: string; port: number} = readLocalPorts().functions,
+  ) {
+    this.host = address.host;
+    this.nextPort = address.port;
+  }
 
   async serve(
     name: string,
@@ -43,7 +55,12 @@ export class FunctionHost {
       this.invoke(handler, event),
     );
     const server = getTestServer(entryPoint);
-    await new Promise<void>((resolve) => server.listen(0, this.host, resolve));
+    const wantedPort = this.nextPort;
+    if (wantedPort !== 0) this.nextPort += 1;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(wantedPort, this.host, resolve);
+    });
     this.servers.push(server);
     const {port} = server.address() as AddressInfo;
     return {name, baseUrl: `http://${this.host}:${port}`};

@@ -4,7 +4,14 @@ import type {PubSub} from '@google-cloud/pubsub';
 import {createCheckpointPause} from '../../functions/checkpoint-pause/handler.js';
 import type {SchedulerSettings} from '../../functions/dependencies.js';
 import {createFetchForecasts} from '../../functions/fetch-forecasts/handler.js';
-import {createIngestJob} from '../../functions/ingest-job/handler.js';
+import {createJobCommandsHandler} from
+  '../../functions/ingest-job/job-commands.js';
+import {createJobIntake} from '../../functions/ingest-job/object-finalized.js';
+import {routeIngestJob} from '../../functions/ingest-job/route-ingest.js';
+import {
+  createIntensityPolls,
+  routeFetchForecasts,
+} from '../../functions/fetch-forecasts/intensity-polls.js';
 import {createLaunchTraining} from '../../functions/launch-training/handler.js';
 import {createMonitorIntensity} from '../../functions/monitor-intensity/handler.js';
 import {createOptimizeSlot} from '../../functions/optimize-slot/handler.js';
@@ -20,6 +27,7 @@ import {ensureTopology} from '../pubsub/topology.js';
 import {DirectoryBlobStore} from './directory-blob-store.js';
 import {createEmulatorPubSub} from './emulator-pubsub.js';
 import {FunctionHost, type PubSubHandler} from './function-host.js';
+import {watchIntakeFolder} from './intake-folder-watcher.js';
 import {FileLedger} from './ledger/file-ledger.js';
 import {LocalLifecycleStarter} from './local-lifecycle-starter.js';
 import {LocalTrainingBackend} from './local-training-backend.js';
@@ -158,11 +166,16 @@ async function assemble(
     settings,
   };
   const handlers: Record<string, PubSubHandler> = {
-    'ingest-job': createIngestJob({
-      clock, blobs, intake, publisher, lifecycle,
-      logger: options.logger, projectId, pollSeconds: settings.pollSeconds,
-    }),
-    'fetch-forecasts': createFetchForecasts(dependencies),
+    'ingest-job': routeIngestJob(
+      createJobIntake({
+        clock, blobs, intake, publisher, lifecycle,
+        logger: options.logger, projectId, pollSeconds: settings.pollSeconds,
+      }),
+      createJobCommandsHandler({clock, blobs, publisher,
+        logger: options.logger})),
+    'fetch-forecasts': routeFetchForecasts(
+      createFetchForecasts(dependencies),
+      createIntensityPolls(dependencies)),
     'optimize-slot': createOptimizeSlot(dependencies),
     'launch-training': createLaunchTraining(dependencies),
     'monitor-intensity': createMonitorIntensity(dependencies),
@@ -179,6 +192,15 @@ async function assemble(
     baseUrls[definition.name] = hosted.baseUrl;
   }
   await ensureTopology(pubsub, baseUrls);
+
+  // Step 5: a file dropped in the run's intake folder takes the upload
+  // path, as a file uploaded to the intake bucket does.
+  const watcher = watchIntakeFolder({
+    folder: path.join(options.runDirectory, 'intake'),
+    publisher,
+    logger: options.logger,
+  });
+  closers.push(async () => watcher.close());
 
   return {
     clock, pubsub, publisher, lifecycle, blobs, ledger, training, settings,

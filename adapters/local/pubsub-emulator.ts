@@ -1,3 +1,4 @@
+import {readLocalPorts} from './local-ports.js';
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
 import {existsSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
@@ -112,14 +113,8 @@ async function readEmulatorPorts(): Promise<{
   host: string;
   preferredPort: number;
 }> {
-  const file = fileURLToPath(
-    new URL('../../firebase.json', import.meta.url),
-  );
-  const config = JSON.parse(await readFile(file, 'utf8')) as {
-    emulators?: {pubsub?: {host?: string; port?: number}};
-  };
-  const pubsub = config.emulators?.pubsub ?? {};
-  return {host: pubsub.host ?? '127.0.0.1', preferredPort: pubsub.port ?? 0};
+  const {pubsub} = readLocalPorts();
+  return {host: pubsub.host, preferredPort: pubsub.port};
 }
 
 async function waitUntilReady(

@@ -26,16 +26,23 @@ export function createCheckpointPause(dependencies: SchedulerDependencies) {
     segment.endedAtMs = status.endTimeMs ?? dependencies.clock.nowMs();
     segment.endState = status.state;
     segment.endStep = checkpointStep;
-    snapshot.state = 'paused';
+
+    // A job that succeeded while being stopped is complete, not paused:
+    // the next monitor poll reports it so.
+    const finished = status.state === 'JOB_STATE_SUCCEEDED';
+    if (!finished) snapshot.state = 'paused';
     snapshot.updatedAtMs = dependencies.clock.nowMs();
     await writeSnapshot(dependencies.blobs, snapshot);
-    dependencies.logger.log('NOTICE', 'training paused after a checkpoint', {
+    dependencies.logger.log('NOTICE', finished
+      ? 'training finished while pausing'
+      : 'training paused after a checkpoint', {
       jobId: envelope.jobId,
       requestId: envelope.requestId,
       trainingJobName: name,
       checkpointStep,
       progress: true,
     });
-    return {kind: 'reply', result: {checkpointStep, state: status.state}};
+    return {kind: 'reply', result: {checkpointStep, state: status.state,
+      finished}};
   });
 }

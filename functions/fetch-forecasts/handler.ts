@@ -86,17 +86,31 @@ async function fetchBundle(
 ): Promise<ForecastBundle> {
   const {catalog, signals, clock} = dependencies;
 
-  // Filter first, keeping each region left out with its reason.
-  const filtered = filterRegions(catalog.regions, {
+  // Filter first, keeping each region left out with its reason: the
+  // deployment's own limits, then the job's constraints.
+  const {trainingRegionIds, deploymentResidency} = dependencies.settings;
+  const deployment = filterRegions(catalog.regions, {
+    ...(trainingRegionIds ? {allowList: trainingRegionIds} : {}),
+    ...(deploymentResidency ? {residency: deploymentResidency} : {}),
+  });
+  const filtered = filterRegions(deployment.eligible, {
     allowList: job.constraints.regions,
     residency: job.constraints.residency,
     acceleratorType: job.hardware.acceleratorType,
   });
-  const excluded: ExcludedRegionRecord[] = filtered.excluded.map((entry) => ({
-    regionId: entry.region.id,
-    reason: entry.reason,
-    message: entry.message,
-  }));
+  const excluded: ExcludedRegionRecord[] = [
+    ...deployment.excluded.map((entry) => ({
+      regionId: entry.region.id,
+      reason: entry.reason,
+      message: `${entry.message} (this deployment's TRAINING_REGIONS or ` +
+        'RESIDENCY)',
+    })),
+    ...filtered.excluded.map((entry) => ({
+      regionId: entry.region.id,
+      reason: entry.reason,
+      message: entry.message,
+    })),
+  ];
 
   // One forecast per remaining region; a region without data is excluded.
   const regions: RegionForecast[] = [];

@@ -13,6 +13,11 @@ import type {MessagePublisher} from '../../shared/ports/message-publisher.js';
 import {parseJobDocument} from '../../shared/schemas/parse-job-document.js';
 import type {ValidationIssue} from '../../shared/schemas/validation-issues.js';
 import type {Clock} from '../../shared/time/clock.js';
+import {asPubSubEvent} from './raw-push-body.js';
+import {loadRegionCatalog} from '../../shared/catalog/region-catalog.js';
+import {
+  JOB_REQUEST_LIMIT_BYTES,
+} from '../../shared/messaging/message-limits.js';
 
 /** What ingest-job needs. */
 export interface IngestJobDependencies {
@@ -25,6 +30,8 @@ export interface IngestJobDependencies {
   readonly logger: Logger;
   readonly projectId: string;
   readonly pollSeconds: number;
+  /** Region ids a request may name; the shipped catalog's by default. */
+  readonly regionIds?: readonly string[];
 }
 
 /**
@@ -36,12 +43,17 @@ export interface IngestJobDependencies {
 export function createIngestJob(dependencies: IngestJobDependencies) {
   return async (event: CloudEvent<MessagePublishedData>): Promise<void> => {
     const {logger} = dependencies;
-    const message = decodePubSubEvent(event);
-    const source = await readSubmission(dependencies, message);
+    const pubSubEvent = asPubSubEvent(event);
+    const message = decodePubSubEvent(pubSubEvent);
+    const source = await readSubmission(dependencies, message, pubSubEvent);
     if (!source) return;
 
-    // Validate; a refused request is kept on job-rejected, never dropped.
-    const result = parseJobDocument(source.text);
+    // Validate as `carbon-scheduler validate` does; a refused request is
+    // kept on job-rejected, never dropped.
+    const result = parseJobDocument(source.bytes, {
+      nowMs: dependencies.clock.nowMs(),
+      regionIds: dependencies.regionIds ?? catalogRegionIds(),
+    });
     if (!result.ok) {
       await reject(dependencies, message, source, result.issues);
       return;
@@ -92,6 +104,8 @@ export function createIngestJob(dependencies: IngestJobDependencies) {
 }
 
 interface Submission {
+  /** The document as received, before any decoding. */
+  readonly bytes: Uint8Array;
   readonly text: string;
   readonly origin: string;
   /** A jobId that is the same on every redelivery of this submission. */
@@ -102,10 +116,12 @@ interface Submission {
 async function readSubmission(
   dependencies: IngestJobDependencies,
   message: DecodedMessage,
+  event: CloudEvent<MessagePublishedData>,
 ): Promise<Submission | undefined> {
   const {attributes} = message;
   if (attributes.eventType === undefined) {
     return {
+      bytes: Buffer.from(event.data?.message?.data ?? '', 'base64'),
       text: message.text,
       origin: 'job-requests',
       derivedJobId: `job-${digest(message.messageId)}`,
@@ -125,6 +141,7 @@ async function readSubmission(
     return undefined;
   }
   return {
+    bytes,
     text: bytes.toString('utf8'),
     origin,
     derivedJobId: `upload-${digest(origin)}`,
@@ -149,10 +166,19 @@ async function reject(
       sourceMessageId: message.messageId,
       rejectedAtMs: dependencies.clock.nowMs(),
       reasons: issues,
-      original: source.text,
+      // Cut at the product limit so the rejection itself always fits.
+      original: source.text.slice(0, JOB_REQUEST_LIMIT_BYTES),
     },
     {sourceMessageId: message.messageId, reason: 'invalid-job-request'},
   );
+}
+
+let cachedRegionIds: readonly string[] | undefined;
+
+// Read on the first request, not at load, to keep cold starts short.
+function catalogRegionIds(): readonly string[] {
+  cachedRegionIds ??= loadRegionCatalog().regions.map((region) => region.id);
+  return cachedRegionIds;
 }
 
 function digest(text: string): string {

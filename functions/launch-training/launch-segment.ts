@@ -2,6 +2,7 @@ import type {JobRequest} from '../../shared/schemas/job-request.js';
 import {writeSnapshot, type JobSnapshot} from '../../shared/jobs/job-snapshot.js';
 import type {StoredPlan} from '../../shared/jobs/stored-plan.js';
 import type {SchedulerDependencies} from '../dependencies.js';
+import {launchWithCapacityFallback} from './capacity-fallback.js';
 import {segmentRequestFor} from './segment-request.js';
 
 /**
@@ -20,9 +21,11 @@ export async function launchSegment(
     startStep?: number;
   },
 ): Promise<string> {
-  const {job, plan, snapshot, segmentIndex, regionId} = target;
-  const {name} = await dependencies.training.launch(
-    segmentRequestFor(job, plan, segmentIndex, regionId, dependencies),
+  const {job, plan, snapshot, segmentIndex} = target;
+  // A region without capacity or quota hands over to the next one.
+  const {name, regionId} = await launchWithCapacityFallback(
+    dependencies, snapshot, plan,
+    segmentRequestFor(job, plan, segmentIndex, target.regionId, dependencies),
   );
   const nowMs = dependencies.clock.nowMs();
   if (!snapshot.segments.some((segment) => segment.trainingJobName === name)) {

@@ -6,6 +6,7 @@ import type {PolicyMemory} from '../../shared/policy/policy-types.js';
 import type {SchedulerDependencies} from '../dependencies.js';
 import {loadJobRequest, loadSnapshot} from '../fetch-forecasts/handler.js';
 import {loadPlan} from '../launch-training/handler.js';
+import {recordProgressFootprint} from './progress-footprint.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -70,6 +71,15 @@ export function createMonitorIntensity(dependencies: SchedulerDependencies) {
           pauseAboveGramsPerKilowattHour: job.signal.pauseThreshold,
           resumeBelowGramsPerKilowattHour: job.signal.pauseThreshold,
         };
+
+    // The footprint so far and the projection, as a progress row.
+    if (segment) {
+      await recordProgressFootprint(dependencies, {
+        job, segmentIndex: segment.index, pollSequence: envelope.sequence,
+        status, regionId, zone, forecast, remainingWorkMs, nowMs,
+        powerUsageEffectiveness: region.powerUsageEffectiveness.value,
+      });
+    }
 
     // No forecast left before the deadline: nothing cleaner to wait for.
     if (thresholds === null) {

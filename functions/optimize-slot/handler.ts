@@ -3,6 +3,9 @@ import {SchedulerError} from '../../shared/errors.js';
 import type {ForecastBundle} from '../../shared/jobs/forecast-bundle.js';
 import {jobKeys, writeSnapshot} from '../../shared/jobs/job-snapshot.js';
 import {readJson} from '../../shared/ports/blob-store.js';
+import {reserveBudgetForPlan} from
+  '../../shared/budgets/budget-plan-check.js';
+import {loadBudgetsConfig} from '../../shared/budgets/budget-source.js';
 import type {SchedulerDependencies} from '../dependencies.js';
 import {loadJobRequest, loadSnapshot} from '../fetch-forecasts/handler.js';
 import {choosePlan} from './choose-plan.js';
@@ -28,7 +31,7 @@ export function createOptimizeSlot(dependencies: SchedulerDependencies) {
     }
     const job = await loadJobRequest(dependencies, envelope.jobId);
     const snapshot = await loadSnapshot(dependencies, envelope.jobId);
-    const plan = choosePlan(job, bundle, {
+    const chosen = choosePlan(job, bundle, {
       requestId: envelope.requestId,
       forecastsPointer,
       submittedAtMs: snapshot.submittedAtMs,
@@ -38,6 +41,18 @@ export function createOptimizeSlot(dependencies: SchedulerDependencies) {
       restartOverheadMs: dependencies.training.restartOverheadMs,
       gpuUtilisationFraction: dependencies.settings.gpuUtilisationFraction,
     });
+
+    // The carbon budget (operator configuration only): reserve, or reject
+    // or defer the plan with a clear message.
+    const budget = await reserveBudgetForPlan({
+      blobs: dependencies.blobs,
+      config: await loadBudgetsConfig(dependencies.blobs),
+      job: {jobId: job.jobId, projectId: job.project,
+        deadlineMs: Date.parse(job.constraints.deadline)},
+      plan: chosen,
+      nowMs: dependencies.clock.nowMs(),
+    });
+    const plan = budget.plan;
 
     const planPointer = jobKeys.plan(envelope.jobId, envelope.sequence);
     await dependencies.blobs.write(planPointer, JSON.stringify(plan, null, 2));
@@ -56,6 +71,7 @@ export function createOptimizeSlot(dependencies: SchedulerDependencies) {
       mode: plan.mode,
       segments: plan.segments.length,
       why: plan.why,
+      budget: budget.status === 'unbudgeted' ? null : budget.message,
       progress: true,
     });
     return {
@@ -67,6 +83,7 @@ export function createOptimizeSlot(dependencies: SchedulerDependencies) {
         mode: plan.mode,
         segmentCount: plan.segments.length,
         planPointer,
+        budgetStatus: budget.status,
       },
     };
   });

@@ -11,6 +11,8 @@ import {
 import {segmentInsertId, toFootprintRow} from
   '../../shared/ledger/footprint-rows.js';
 import {writeSnapshot} from '../../shared/jobs/job-snapshot.js';
+import {settleJobBudget} from '../../shared/budgets/budget-settlement.js';
+import {loadBudgetsConfig} from '../../shared/budgets/budget-source.js';
 import type {SchedulerDependencies} from '../dependencies.js';
 import {loadJobRequest, loadSnapshot} from '../fetch-forecasts/handler.js';
 import {loadPlan} from '../launch-training/handler.js';
@@ -67,6 +69,7 @@ export function createRecordFootprint(dependencies: SchedulerDependencies) {
         insert_id: segmentInsertId(job.jobId, segment.index),
         job_id: job.jobId,
         segment_index: segment.index,
+        project_id: job.project,
         region: segment.regionId,
         start_time: new Date(startMs).toISOString(),
         end_time: new Date(endMs).toISOString(),
@@ -101,6 +104,17 @@ export function createRecordFootprint(dependencies: SchedulerDependencies) {
           segmentIndex: snapshot.segments[index]!.index})),
       toFootprintRow(counterfactual, context, {footprintKind: 'counterfactual'}),
     ]);
+
+    // The measured scope 2 replaces the job's budget reservation.
+    await settleJobBudget({
+      blobs: dependencies.blobs,
+      config: await loadBudgetsConfig(dependencies.blobs),
+      projectId: job.project,
+      jobId: job.jobId,
+      measuredKg: kilograms(comparison.actual.locationBasedGrams),
+      startMs: footprints[0]?.startMs ?? clock.nowMs(),
+      nowMs: clock.nowMs(),
+    });
     snapshot.state = 'completed';
     snapshot.updatedAtMs = clock.nowMs();
     await writeSnapshot(dependencies.blobs, snapshot);

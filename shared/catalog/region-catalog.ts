@@ -61,6 +61,7 @@ const COORDINATE_CORRECTIONS: Readonly<
 const REGION_PICKER = 'GoogleCloudPlatform/region-picker regions.json';
 const GRID_ZONES = 'data/regions/gcp-region-grid-zones.csv';
 const LOCATIONS = 'data/regions/gcp-region-locations.csv';
+const TRACE_FOLDER = 'data/traces/electricitymaps_hourly';
 const ACCELERATOR_EXTRACT = 'data/regions/gcp_accelerator_zones_extract.csv';
 
 let cachedCatalog: RegionCatalog | undefined;
@@ -133,12 +134,22 @@ function buildRegionCatalog(): RegionCatalog {
         replayYears: traceYears.get(zone) ?? [],
       },
       excludedReason: zone === null ? 'no-intensity-source' : null,
+      excludedDetail: zone === null
+        ? `no grid zone in ${GRID_ZONES}: ${zoneRow.note || 'no note'}`
+        : null,
       sources: {
         location: place.source,
         coordinates: coordinates.source,
         countryCode: location.countryCode === null ? null : LOCATIONS,
         electricityMapsZone: zoneRow.source,
         alternativeZone: zoneRow.alternativeSource,
+        residencyGroups: location.countryCode === null
+          ? `no country code in ${LOCATIONS}, so no residency group`
+          : `country code ${location.countryCode} from ${LOCATIONS}; ` +
+            'EU membership from shared/catalog/residency.ts',
+        intensitySource: zone === null ? null :
+          `zone from ${GRID_ZONES}; replay years from ` +
+          `${TRACE_FOLDER}/${zone}_<YEAR>_hourly.csv`,
       },
     };
     return deepFreeze(region);

@@ -59,6 +59,10 @@ export interface RegionValueSources {
   readonly countryCode: string | null;
   readonly electricityMapsZone: string | null;
   readonly alternativeZone: string | null;
+  /** How the residency groups were derived. */
+  readonly residencyGroups: string;
+  /** Where the hourly signal's zone and replay years come from. */
+  readonly intensitySource: string | null;
 }
 
 /** A Google Cloud region. */
@@ -90,5 +94,7 @@ export interface Region {
   readonly intensitySource: IntensitySource | null;
   /** Set exactly when `intensitySource` is null. */
   readonly excludedReason: RegionExclusionReason | null;
+  /** Why, in words (from the zone table's note); null when included. */
+  readonly excludedDetail: string | null;
   readonly sources: RegionValueSources;
 }

@@ -2,6 +2,7 @@
  * Turns footprint results into ledger rows with deterministic insert ids,
  * so a retried write repeats the same row rather than adding one.
  */
+import type {FootprintToDate} from '../footprint/footprint-to-date.js';
 import type {SegmentFootprint} from '../footprint/segment-footprint.js';
 import type {LedgerRow} from './schema.js';
 
@@ -13,6 +14,18 @@ export function segmentInsertId(jobId: string, segmentIndex: number): string {
 /** Insert id of a job's counterfactual row. */
 export function counterfactualInsertId(jobId: string): string {
   return `${jobId}:counterfactual`;
+}
+
+/**
+ * Insert id of a progress row: one per segment and monitor poll, so a
+ * retried poll repeats its row and the next poll adds a new one.
+ */
+export function progressInsertId(
+  jobId: string,
+  segmentIndex: number,
+  pollSequence: number,
+): string {
+  return `${jobId}:${segmentIndex}:progress:${pollSequence}`;
 }
 
 /** What a footprint row needs besides the footprint itself. */
@@ -74,6 +87,39 @@ export function toFootprintRow(
     incomplete: footprint.incomplete,
     estimated: footprint.estimated ?? null,
     inputs: footprint.inputs,
+    projected_completion_time: null,
+    projected_it_energy_kwh: null,
+    projected_scope2_location_based_kgco2e: null,
+    projected_total_location_based_kgco2e: null,
     recorded_at: new Date(context.recordedAtMs).toISOString(),
+  };
+}
+
+/**
+ * The progress row of a running segment: its footprint to date
+ * (footprint_kind = progress) and the projection to completion.
+ *
+ * @param pollSequence - the monitor request's sequence number
+ */
+export function toProgressRow(
+  progress: FootprintToDate,
+  context: FootprintRowContext,
+  segment: {segmentIndex: number; pollSequence: number},
+): LedgerRow<'footprints'> {
+  const row = toFootprintRow(progress.toDate, context,
+    {footprintKind: 'actual', segmentIndex: segment.segmentIndex});
+  const projection = progress.projection;
+  return {
+    ...row,
+    insert_id: progressInsertId(context.jobId, segment.segmentIndex,
+      segment.pollSequence),
+    footprint_kind: 'progress',
+    projected_completion_time:
+      new Date(projection.completionMs).toISOString(),
+    projected_it_energy_kwh: projection.itEnergyKilowattHours,
+    projected_scope2_location_based_kgco2e:
+      gramsToKilograms(projection.locationBasedGrams),
+    projected_total_location_based_kgco2e:
+      gramsToKilograms(projection.totalGrams),
   };
 }

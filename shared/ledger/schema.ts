@@ -34,6 +34,10 @@ export interface LedgerTable {
   readonly description: string;
   /** Columns naming one logical row; a repeat of it is a retry. */
   readonly dedupeKey: readonly string[];
+  /** TIMESTAMP column the BigQuery table is partitioned on, by day. */
+  readonly partitionField: string;
+  /** Columns the BigQuery table is clustered on: project, then region. */
+  readonly clusterFields: readonly string[];
   readonly columns: readonly LedgerColumn[];
 }
 
@@ -60,6 +64,8 @@ export const JOBS_TABLE = {
   name: 'jobs',
   description: 'One row per accepted job request.',
   dedupeKey: ['job_id'],
+  partitionField: 'submitted_at',
+  clusterFields: ['project_id', 'home_region'],
   columns: [
     INSERT_ID('jobId'),
     req('job_id', 'STRING', 'Job id (client idempotency key or assigned)'),
@@ -85,9 +91,12 @@ export const PLANS_TABLE = {
   name: 'plans',
   description: 'One row per plan (first plan and each re-plan).',
   dedupeKey: ['job_id', 'plan_index'],
+  partitionField: 'recorded_at',
+  clusterFields: ['project_id', 'region'],
   columns: [
     INSERT_ID('`${jobId}:plan:${planIndex}`'),
     req('job_id', 'STRING', 'Job id'),
+    req('project_id', 'STRING', 'Google Cloud project id of the job'),
     req('plan_index', 'INT64', '0 for the first plan, then each re-plan'),
     req('region', 'STRING', 'Region of the first planned segment'),
     req('planned_start', 'TIMESTAMP', 'Start of the first planned segment'),
@@ -107,9 +116,12 @@ export const SEGMENTS_TABLE = {
   name: 'segments',
   description: 'One row per run segment (launch to stop or completion).',
   dedupeKey: ['job_id', 'segment_index'],
+  partitionField: 'start_time',
+  clusterFields: ['project_id', 'region'],
   columns: [
     INSERT_ID('`${jobId}:${segmentIndex}`'),
     req('job_id', 'STRING', 'Job id'),
+    req('project_id', 'STRING', 'Google Cloud project id of the job'),
     req('segment_index', 'INT64', '0-based order of the segment'),
     req('region', 'STRING', 'Region it ran in'),
     req('start_time', 'TIMESTAMP', 'When training really started'),
@@ -125,14 +137,20 @@ export const SEGMENTS_TABLE = {
 export const FOOTPRINTS_TABLE = {
   name: 'footprints',
   description: 'One row per actual segment, plus one counterfactual row ' +
-    'per job (footprint_kind = counterfactual, segment_index = 0).',
+    'per job (footprint_kind = counterfactual, segment_index = 0), plus ' +
+    'progress rows (footprint_kind = progress) written while a segment ' +
+    'runs: its footprint to date and a projection to completion.',
   dedupeKey: ['job_id', 'footprint_kind', 'segment_index'],
+  partitionField: 'start_time',
+  clusterFields: ['project_id', 'location_region'],
   columns: [
     INSERT_ID('`${jobId}:${segmentIndex}` (counterfactual: ' +
-      '`${jobId}:counterfactual`)'),
+      '`${jobId}:counterfactual`; progress: ' +
+      '`${jobId}:${segmentIndex}:progress:${pollSequence}`)'),
     req('job_id', 'STRING', 'Job id'),
     req('segment_index', 'INT64', 'Segment order; 0 for the counterfactual'),
-    req('footprint_kind', 'STRING', 'actual or counterfactual'),
+    req('footprint_kind', 'STRING', 'actual, counterfactual or progress ' +
+      '(to date, while the segment runs)'),
     req('project_id', 'STRING', 'As project.id in the Carbon Footprint ' +
       'export'),
     opt('team', 'STRING', 'Team label'),
@@ -163,6 +181,15 @@ export const FOOTPRINTS_TABLE = {
     opt('estimated', 'STRING', 'Why a figure is estimated, e.g. ' +
       'unmapped-region'),
     req('inputs', 'JSON', 'Everything the figures were computed from'),
+    opt('projected_completion_time', 'TIMESTAMP', 'Progress rows: when ' +
+      'the job is expected to finish if it runs on here without pause'),
+    opt('projected_it_energy_kwh', 'FLOAT64', 'Progress rows: IT energy ' +
+      'of this segment to date plus the remaining work, kWh'),
+    opt('projected_scope2_location_based_kgco2e', 'FLOAT64', 'Progress ' +
+      'rows: scope 2 to date plus the remaining work at the forecast ' +
+      'intensity; null when either is unknown'),
+    opt('projected_total_location_based_kgco2e', 'FLOAT64', 'Progress ' +
+      'rows: projected scope 2 plus projected scope 3'),
     RECORDED_AT,
   ],
 } as const satisfies LedgerTable;
@@ -172,9 +199,12 @@ export const INTENSITY_SAMPLES_TABLE = {
   name: 'intensity_samples',
   description: 'Observed (and forecast) intensity points, per zone.',
   dedupeKey: ['source', 'zone', 'kind', 'start_time'],
+  partitionField: 'start_time',
+  clusterFields: ['project_id', 'region'],
   columns: [
     INSERT_ID('`${source}:${zone}:${kind}:${startMs}`'),
     opt('job_id', 'STRING', 'Job the sample was fetched for, if any'),
+    opt('project_id', 'STRING', 'Project of that job, if any'),
     opt('region', 'STRING', 'Cloud region the zone serves'),
     req('zone', 'STRING', 'Grid zone, e.g. NL'),
     req('source', 'STRING', 'Provider'),
@@ -220,9 +250,19 @@ type ValueOf<C extends LedgerColumn> = C['mode'] extends 'NULLABLE'
   ? ValueOfType[C['type']] | null
   : ValueOfType[C['type']];
 
-/** A row of a table, as written (JSON values). */
+type ColumnsOf<T extends LedgerTableName> =
+  (typeof LEDGER_TABLES)[T]['columns'][number];
+
+/**
+ * A row of a table, as written (JSON values). A NULLABLE column may be
+ * left out, which reads as NULL, so adding one keeps old writers valid.
+ */
 export type LedgerRow<T extends LedgerTableName> = {
-  [C in (typeof LEDGER_TABLES)[T]['columns'][number] as C['name']]: ValueOf<C>;
+  [C in ColumnsOf<T> as C['mode'] extends 'REQUIRED' ? C['name'] : never]:
+    ValueOf<C>;
+} & {
+  [C in ColumnsOf<T> as C['mode'] extends 'NULLABLE' ? C['name'] : never]?:
+    ValueOf<C>;
 };
 
 /** A BigQuery JSON schema field (for `bq mk` or Terraform `schema`). */
@@ -231,6 +271,22 @@ export interface BigQuerySchemaField {
   readonly type: LedgerColumnType;
   readonly mode: LedgerColumnMode;
   readonly description: string;
+}
+
+/** How a BigQuery table is laid out besides its columns. */
+export interface BigQueryTableLayout {
+  readonly description: string;
+  readonly timePartitioning: {readonly type: 'DAY'; readonly field: string};
+  readonly clustering: readonly string[];
+}
+
+/** A table's day partitioning and clustering, for Terraform. */
+export function toBigQueryLayout(table: LedgerTable): BigQueryTableLayout {
+  return {
+    description: table.description,
+    timePartitioning: {type: 'DAY', field: table.partitionField},
+    clustering: [...table.clusterFields],
+  };
 }
 
 /** A table's BigQuery JSON schema. */

@@ -60,7 +60,8 @@ export type ContiguousPlanResult = ContiguousPlan | InfeasibleContiguousPlan;
 
 /**
  * Finds the window of `durationMs` that ends by the deadline and has the
- * lowest score (emissions + dataset transfer + costWeight x price) over
+ * lowest score (emissions + dataset transfer energy + costWeight x
+ * (hardware price + dataset egress price)) over
  * all regions, with continuous start times. Each region costs
  * O(points): the candidate starts are the earliest start, the latest
  * start, every boundary and every boundary minus the duration, read
@@ -81,18 +82,20 @@ export function planContiguous(
     costWeight: input.costWeight ?? 0,
     transferKilowattHoursAway: (input.datasetGigabytes ?? 0) *
       TRANSFER_KILOWATT_HOURS_PER_GIGABYTE,
+    egressScoreAway: (input.costWeight ?? 0) > 0 ?
+      (input.costWeight ?? 0) * (input.datasetGigabytes ?? 0) *
+        (input.egressPricePerGigabyte ?? 0) : 0,
     datasetRegionId: input.datasetRegionId ?? null,
     listCandidates: input.listCandidates ?? false};
 
   const swept: RegionSummary[] = kept.map((candidate) => {
     const windows = sweepRegion(candidate, job);
-    return {...windows, isHome: isHome(candidate.regionId),
-      excluded: windows.best === null ? 'no-eligible-window' : null};
+    return summarize(windows, windows.best, isHome(candidate.regionId),
+      windows.best === null ? 'no-eligible-window' : null);
   });
-  const skipped: RegionSummary[] = mismatched.map((candidate) => ({
-    ...sweepRegion(candidate, {...job, listCandidates: false}),
-    best: null, isHome: isHome(candidate.regionId),
-    excluded: 'basis-mismatch'}));
+  const skipped: RegionSummary[] = mismatched.map((candidate) =>
+    summarize(sweepRegion(candidate, {...job, listCandidates: false}),
+      null, isHome(candidate.regionId), 'basis-mismatch'));
   const regions = [...swept, ...skipped].sort((a, b) =>
     a.regionId < b.regionId ? -1 : a.regionId > b.regionId ? 1 : 0);
   const facts: PlanFacts = {basis, basisMismatch: mismatched.length > 0,
@@ -103,9 +106,32 @@ export function planContiguous(
   const chosen = bests[0];
   if (chosen === undefined) return infeasible(input, facts);
   const region = regions.find((r) => r.regionId === chosen.regionId);
-  return {feasible: true, chosen, ...facts,
+  return {feasible: true, chosen, basis: facts.basis,
+    basisMismatch: facts.basisMismatch, regions: facts.regions,
+    dataQualityNotes: facts.dataQualityNotes,
     coverageEndMs: region?.coverageEndMs ?? chosen.endMs,
     deadlineBeyondCoverage: region?.deadlineBeyondCoverage ?? false};
+}
+
+// The region's windows with what the plan adds, every field written
+// out: an object spread here costs more than sweeping the region.
+function summarize(
+  windows: RegionWindows,
+  best: RegionWindows['best'],
+  isHome: boolean,
+  excluded: RegionSummary['excluded'],
+): RegionSummary {
+  const {regionId, evaluatedStartCount, eligibleStartCount,
+    firstEligibleStartMs, lastEligibleStartMs, coverageEndMs,
+    deadlineBeyondCoverage, uncovered, candidates} = windows;
+  if (candidates === undefined) {
+    return {regionId, best, evaluatedStartCount, eligibleStartCount,
+      firstEligibleStartMs, lastEligibleStartMs, coverageEndMs,
+      deadlineBeyondCoverage, uncovered, isHome, excluded};
+  }
+  return {regionId, best, evaluatedStartCount, eligibleStartCount,
+    firstEligibleStartMs, lastEligibleStartMs, coverageEndMs,
+    deadlineBeyondCoverage, uncovered, candidates, isHome, excluded};
 }
 
 function homeLookup(input: PlanBaseInput): (regionId: string) => boolean {

@@ -166,6 +166,44 @@ export function integralBetween(
   return to.integral - from.integral;
 }
 
+/**
+ * integralBetween without allocating, for inner loops: the same number,
+ * or NaN where integralBetween gives null.
+ */
+export function integralBetweenOrNaN(
+  totals: CumulativeIntensity,
+  fromMs: number,
+  toMs: number,
+): number {
+  const {coverageStartMs, coverageEndMs} = totals;
+  if (coverageStartMs === null || coverageEndMs === null) return NaN;
+  if (fromMs < coverageStartMs || toMs > coverageEndMs) return NaN;
+  const from = boundaryAtOrAfter(totals.boundariesMs, fromMs);
+  const to = boundaryAtOrAfter(totals.boundariesMs, toMs);
+  const {boundariesMs, integral, missingMs, rate, missing} = totals;
+  const fromBackMs = Math.max(0, (boundariesMs[from] as number) - fromMs);
+  const toBackMs = Math.max(0, (boundariesMs[to] as number) - toMs);
+  const missingFromMs = (missingMs[from] as number) -
+    (missing[from] === 1 ? fromBackMs : 0);
+  const missingToMs = (missingMs[to] as number) -
+    (missing[to] === 1 ? toBackMs : 0);
+  if (missingToMs - missingFromMs > 1e-6) return NaN;
+  return ((integral[to] as number) - (rate[to] as number) * toBackMs) -
+    ((integral[from] as number) - (rate[from] as number) * fromBackMs);
+}
+
+// The first boundary at or after the instant (the last when none is).
+function boundaryAtOrAfter(boundariesMs: Float64Array, instantMs: number) {
+  let low = 0;
+  let high = boundariesMs.length - 1;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((boundariesMs[middle] as number) < instantMs) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 // Binary search for the first boundary at or after the instant.
 function totalsAt(totals: CumulativeIntensity, instantMs: number) {
   const {boundariesMs, integral, missingMs, rate, missing} = totals;

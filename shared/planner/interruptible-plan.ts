@@ -3,7 +3,7 @@
  */
 import {planContiguous} from './contiguous-plan.js';
 import type {ContiguousPlanResult} from './contiguous-plan.js';
-import {PlannerInputError} from './planner-errors.js';
+import {MissingPriceError, PlannerInputError} from './planner-errors.js';
 import {checkBaseInput, nonNegative, positive} from './plan-input-checks.js';
 import {TRANSFER_KILOWATT_HOURS_PER_GIGABYTE} from './plan-types.js';
 import type {PlanBaseInput, PlannedWindow} from './plan-types.js';
@@ -174,6 +174,19 @@ function gridJob(input: InterruptiblePlanInput, regionIds: string[]): GridJob {
     checkpointTransferKilowattHours: (input.checkpointGigabytes ?? 0) *
       perGigabyte,
     datasetTransferKilowattHours: (input.datasetGigabytes ?? 0) * perGigabyte,
+    checkpointEgressScore: egressScore(input, input.checkpointGigabytes),
+    datasetEgressScore: egressScore(input, input.datasetGigabytes),
     datasetRegionIndex: input.datasetRegionId === undefined ? -1 :
       regionIds.indexOf(input.datasetRegionId)};
+}
+
+// costWeight x egress price x gigabytes; 0 without a cost weight.
+function egressScore(input: InterruptiblePlanInput, gigabytes = 0): number {
+  const costWeight = input.costWeight ?? 0;
+  if (!(costWeight > 0) || gigabytes === 0) return 0;
+  const price = input.egressPricePerGigabyte;
+  if (price === null || price === undefined) {
+    throw new MissingPriceError('egressPricePerGigabyte', costWeight);
+  }
+  return costWeight * price * gigabytes;
 }

@@ -37,6 +37,8 @@ export function checkBaseInput(input: PlanBaseInput): void {
       `${input.datasetGigabytes} is unusable`, 'a finite number >= 0');
   }
 
+  checkEgressPrice(input, costWeight);
+
   const seen = new Set<string>();
   for (const candidate of input.candidates) {
     const at = `candidates[${candidate.regionId}]`;
@@ -102,6 +104,21 @@ function checkPrice(candidate: PlanCandidate, costWeight: number): void {
   if (!(Number.isFinite(price) && price >= 0)) {
     throw new PlannerInputError(`candidates[${candidate.regionId}]` +
       '.pricePerHour', `${price} is unusable`, 'a finite number >= 0');
+  }
+}
+
+// A dataset that may move under costWeight needs its egress price.
+function checkEgressPrice(input: PlanBaseInput, costWeight: number): void {
+  const price = input.egressPricePerGigabyte;
+  if (price !== null && price !== undefined) {
+    nonNegative('egressPricePerGigabyte', price);
+    return;
+  }
+  const moves = (input.datasetGigabytes ?? 0) > 0 &&
+    input.datasetRegionId !== undefined &&
+    input.candidates.some((c) => c.regionId !== input.datasetRegionId);
+  if (costWeight > 0 && moves) {
+    throw new MissingPriceError('egressPricePerGigabyte', costWeight);
   }
 }
 

@@ -44,6 +44,12 @@ export interface PlanBaseInput {
   readonly datasetRegionId?: string;
   readonly datasetGigabytes?: number;
   /**
+   * Price of moving one gigabyte out of the dataset's region (same
+   * currency as pricePerHour). Needed when costWeight > 0 and the
+   * dataset may move; null or absent when unknown.
+   */
+  readonly egressPricePerGigabyte?: number | null;
+  /**
    * The basis to rank on. Candidates on another basis are excluded and
    * the result says `basisMismatch`; absent, mixed bases are refused.
    */

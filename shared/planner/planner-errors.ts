@@ -27,12 +27,17 @@ export class PlannerInputError extends SchedulerError {
 export class MissingPriceError extends SchedulerError {
   readonly regionId: string;
 
+  /**
+   * @param regionId - the candidate without an hourly price, or
+   *   `egressPricePerGigabyte` when the dataset's egress price is missing
+   */
   constructor(regionId: string, costWeight: number) {
+    const field = regionId === 'egressPricePerGigabyte' ? regionId :
+      `candidates[${regionId}].pricePerHour`;
     super(
       'price-missing',
-      `candidates[${regionId}].pricePerHour: missing while costWeight ` +
-        `is ${costWeight}; allowed: a price >= 0 for every candidate, ` +
-        'or costWeight 0',
+      `${field}: missing while costWeight is ${costWeight}; allowed: a ` +
+        'known price >= 0 (see data/prices/), or costWeight 0',
     );
     this.regionId = regionId;
   }

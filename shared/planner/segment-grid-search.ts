@@ -20,6 +20,10 @@ export interface GridJob {
   readonly restartOverheadMs: number;
   readonly checkpointTransferKilowattHours: number;
   readonly datasetTransferKilowattHours: number;
+  /** costWeight x egress price of moving the checkpoint once. */
+  readonly checkpointEgressScore: number;
+  /** costWeight x egress price of moving the dataset once. */
+  readonly datasetEgressScore: number;
   /** Index into the regions of the dataset's region, or -1. */
   readonly datasetRegionIndex: number;
 }
@@ -74,6 +78,7 @@ export function searchSegmentGrid(
     const startMs = job.originMs + i * job.stepMs;
     for (let r = 0; r < R; r += 1) {
       const transfer = transferInto(job, fromRegion, r);
+      const egress = egressInto(job, fromRegion, r);
       for (let k = 1; u + k <= U; k += 1) {
         const isFirst = state === -1;
         const isLast = u + k === U;
@@ -84,10 +89,11 @@ export function searchSegmentGrid(
         const endMs = startMs + restartMs + workMs + checkpointMs;
         if (endMs > job.deadlineMs) break;
         if (!(isFirst && isLast) && endMs - startMs < job.minRunMs) continue;
-        const cost = (regions[r] as RegionSegmentCosts)
-          .cost(startMs, endMs, transfer);
-        if (cost === null) break; // longer runs cover the same hole
-        const score = baseScore + cost.score;
+        const segmentScore = (regions[r] as RegionSegmentCosts)
+          .scoreOf(startMs, endMs, transfer);
+        // missing data: longer runs cover the same hole
+        if (Number.isNaN(segmentScore)) break;
+        const score = baseScore + segmentScore + egress;
         const pauses = isFirst ? 0 : p + 1;
         if (isLast) {
           if (final === null || betterFinal(score, pauses, endMs, final)) {
@@ -138,6 +144,14 @@ function transferInto(job: GridJob, fromRegion: number, toRegion: number) {
     job.datasetTransferKilowattHours;
   const checkpoint = fromRegion === -1 ? 0 :
     job.checkpointTransferKilowattHours;
+  return dataset + checkpoint;
+}
+
+function egressInto(job: GridJob, fromRegion: number, toRegion: number) {
+  if (fromRegion === toRegion) return 0;
+  const dataset = toRegion === job.datasetRegionIndex ? 0 :
+    job.datasetEgressScore;
+  const checkpoint = fromRegion === -1 ? 0 : job.checkpointEgressScore;
   return dataset + checkpoint;
 }
 

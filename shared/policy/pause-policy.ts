@@ -99,9 +99,13 @@ export function decidePauseOrContinue(
   if (aboveStreak < needed) return decide('continue', 'awaiting-confirmation');
   if (!dwellMet) return decide('continue', 'dwell');
 
+  // A paused job can resume at a poll at the earliest, so the slack after
+  // pausing must reach past the next poll, not only past the dwell.
+  const pollMs = input.pollIntervalMs ?? input.reading.durationMs;
   const economics = pauseEconomics({...input,
     series: overlayReading(input.forecast, input.reading),
-    unsavedWorkMs: input.unsavedWorkMs ?? 0, minimumPauseMs: dwellNeededMs});
+    unsavedWorkMs: input.unsavedWorkMs ?? 0,
+    minimumPauseMs: Math.max(dwellNeededMs, pollMs)});
   if (economics.slackAfterPauseMs < 0) {
     return decide('continue', 'no-slack', economics);
   }

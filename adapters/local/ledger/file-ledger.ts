@@ -2,7 +2,9 @@
  * The local ledger: each appended batch becomes a new JSON-lines file under
  * `<ledgerDirectory>/<table>/`, written to a temporary name and renamed, so
  * several processes can write at once and nothing is ever rewritten.
- * Queries run in an in-memory DuckDB over one view per table.
+ * Queries run in an in-memory DuckDB over one view per table, plus a
+ * `carbon_footprint_export` view over a file of Google's Carbon Footprint
+ * export rows (nested records, as BigQuery exports them) when one is given.
  */
 import {randomUUID} from 'node:crypto';
 import {mkdir, open, readdir, rename} from 'node:fs/promises';
@@ -30,13 +32,44 @@ export interface AppendResult {
 /** One query result row; integers come back as numbers when safe. */
 export type LedgerQueryRow = Record<string, unknown>;
 
+/** Values for a query's `$name` parameters. */
+export type LedgerQueryParameters = Readonly<
+  Record<string, string | number | boolean | null>
+>;
+
+// The export's columns, for an empty view when no export file is given.
+const EMPTY_EXPORT_COLUMNS = [
+  'CAST(NULL AS DATE) AS usage_month',
+  'CAST(NULL AS VARCHAR) AS billing_account_id',
+  'CAST(NULL AS STRUCT(id VARCHAR, number VARCHAR)) AS project',
+  'CAST(NULL AS STRUCT(id VARCHAR, description VARCHAR)) AS service',
+  'CAST(NULL AS STRUCT(location VARCHAR, region VARCHAR)) AS location',
+  'CAST(NULL AS BIGINT) AS carbon_model_version',
+  'CAST(NULL AS STRUCT(scope1 DOUBLE, scope2 STRUCT(location_based ' +
+    'DOUBLE, market_based DOUBLE), scope3 DOUBLE)) AS ' +
+    '"carbon_footprint_kgCO2e"',
+  'CAST(NULL AS STRUCT(location_based DOUBLE, market_based DOUBLE, ' +
+    'after_offsets DOUBLE)) AS "carbon_footprint_total_kgCO2e"',
+];
+
 /** An append-only ledger in a directory, read through DuckDB. */
 export class FileLedger {
   readonly ledgerDirectory: string;
+  readonly carbonFootprintExportFile: string | null;
 
-  /** @param options.ledgerDirectory - root folder, created on first write */
-  constructor(options: {ledgerDirectory: string}) {
+  /**
+   * @param options.ledgerDirectory - root folder, created on first write
+   * @param options.carbonFootprintExportFile - a JSON array (or JSON
+   *   lines) of Carbon Footprint export rows, read as
+   *   `carbon_footprint_export`
+   */
+  constructor(options: {
+    ledgerDirectory: string;
+    carbonFootprintExportFile?: string | null;
+  }) {
     this.ledgerDirectory = options.ledgerDirectory;
+    this.carbonFootprintExportFile =
+      options.carbonFootprintExportFile ?? null;
   }
 
   /**
@@ -71,9 +104,15 @@ export class FileLedger {
 
   /**
    * Runs SQL over views named after the tables (jobs, plans, segments,
-   * footprints, intensity_samples); an empty table still has its columns.
+   * footprints, intensity_samples, carbon_footprint_export); an empty
+   * table still has its columns.
+   *
+   * @param parameters - values of the `$name` parameters in `sql`
    */
-  async query(sql: string): Promise<LedgerQueryRow[]> {
+  async query(
+    sql: string,
+    parameters?: LedgerQueryParameters,
+  ): Promise<LedgerQueryRow[]> {
     // Loaded here so that writers never pay for DuckDB.
     const {DuckDBInstance} = await import('@duckdb/node-api');
     const instance = await DuckDBInstance.create(':memory:');
@@ -83,12 +122,26 @@ export class FileLedger {
       for (const table of Object.values(LEDGER_TABLES)) {
         await connection.run(await this.viewSql(table));
       }
-      const reader = await connection.runAndReadAll(sql);
+      await connection.run(this.exportViewSql());
+      const reader = parameters
+        ? await connection.runAndReadAll(sql, {...parameters})
+        : await connection.runAndReadAll(sql);
       return reader.getRowObjectsJS().map(toPlainRow);
     } finally {
       connection.closeSync();
       instance.closeSync();
     }
+  }
+
+  // Google's export rows as nested structs, or a typed empty relation.
+  private exportViewSql(): string {
+    const file = this.carbonFootprintExportFile;
+    if (file === null) {
+      return 'CREATE VIEW carbon_footprint_export AS SELECT ' +
+        EMPTY_EXPORT_COLUMNS.join(', ') + ' WHERE FALSE';
+    }
+    return 'CREATE VIEW carbon_footprint_export AS SELECT * FROM ' +
+      `read_json(${sqlString(file)}, format = 'auto')`;
   }
 
   // A view over the table's batch files, or a typed empty relation.

@@ -1,3 +1,4 @@
+import {readLocalPorts} from '../local-ports.js';
 import {createServer} from 'node:http';
 import type {IncomingMessage, Server, ServerResponse} from 'node:http';
 import type {AddressInfo} from 'node:net';
@@ -70,18 +71,28 @@ export class CallbackServer {
   private server: Server | null = null;
   private port: number | null = null;
 
-  constructor(options: {readonly clock: HoldableClock}) {
+  private readonly address: {host: string; port: number};
+
+  /**
+   * @param options.address - where to listen; by default firebase.json's
+   *   `workflowCallbacks` entry (port 0: a free port)
+   */
+  constructor(options: {
+    readonly clock: HoldableClock;
+    readonly address?: {host: string; port: number};
+  }) {
     this.clock = options.clock;
+    this.address = options.address ?? readLocalPorts().workflowCallbacks;
   }
 
-  /** Starts listening on 127.0.0.1 and a port the system picks. */
+  /** Starts listening at the configured address. */
   async start(): Promise<void> {
     const server = createServer((request, response) => {
       void this.handle(request, response);
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => resolve());
+      server.listen(this.address.port, this.address.host, () => resolve());
     });
     this.server = server;
     this.port = (server.address() as AddressInfo).port;
@@ -110,7 +121,7 @@ export class CallbackServer {
     }
     const path = `/callbacks/${randomUUID()}`;
     this.endpoints.set(path, {method, queue: [], waiter: null});
-    return `http://127.0.0.1:${this.port}${path}`;
+    return `http://${this.address.host}:${this.port}${path}`;
   }
 
   /**

@@ -13,6 +13,7 @@ for (let batch = 0; batch < Number(batches); batch += 1) {
       insert_id: `${writer}:${segmentIndex}`,
       job_id: writer as string,
       segment_index: segmentIndex,
+      project_id: 'ml-prod',
       region: 'europe-north1',
       start_time: '2025-03-01T10:00:00Z',
       end_time: '2025-03-01T11:00:00Z',

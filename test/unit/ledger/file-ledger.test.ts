@@ -89,6 +89,7 @@ function segmentRow(jobId: string, segmentIndex: number):
     insert_id: `${jobId}:${segmentIndex}`,
     job_id: jobId,
     segment_index: segmentIndex,
+    project_id: 'ml-prod',
     region: 'europe-north1',
     start_time: '2025-03-01T10:00:00Z',
     end_time: '2025-03-01T11:00:00Z',

@@ -33,6 +33,10 @@ export function footprintRow(
     incomplete: false,
     estimated: null,
     inputs: {},
+    projected_completion_time: null,
+    projected_it_energy_kwh: null,
+    projected_scope2_location_based_kgco2e: null,
+    projected_total_location_based_kgco2e: null,
     recorded_at: '2025-03-01T12:00:00.000Z',
     ...overrides,
   };

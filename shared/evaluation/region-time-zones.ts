@@ -1,0 +1,52 @@
+/**
+ * The IANA time zone of each Google Cloud region's city, for deadlines
+ * stated in local working hours ("next workday"). Cities as Google
+ * publishes them for the region; zones from the IANA tz database.
+ */
+
+/** Region id to IANA time zone. */
+export const REGION_TIME_ZONES: Readonly<Record<string, string>> = {
+  'africa-south1': 'Africa/Johannesburg',
+  'asia-east1': 'Asia/Taipei',
+  'asia-east2': 'Asia/Hong_Kong',
+  'asia-northeast1': 'Asia/Tokyo',
+  'asia-northeast2': 'Asia/Tokyo',
+  'asia-northeast3': 'Asia/Seoul',
+  'asia-south1': 'Asia/Kolkata',
+  'asia-south2': 'Asia/Kolkata',
+  'asia-southeast1': 'Asia/Singapore',
+  'asia-southeast2': 'Asia/Jakarta',
+  'asia-southeast3': 'Asia/Bangkok',
+  'australia-southeast1': 'Australia/Sydney',
+  'australia-southeast2': 'Australia/Melbourne',
+  'europe-central2': 'Europe/Warsaw',
+  'europe-north1': 'Europe/Helsinki',
+  'europe-north2': 'Europe/Stockholm',
+  'europe-southwest1': 'Europe/Madrid',
+  'europe-west1': 'Europe/Brussels',
+  'europe-west2': 'Europe/London',
+  'europe-west3': 'Europe/Berlin',
+  'europe-west4': 'Europe/Amsterdam',
+  'europe-west6': 'Europe/Zurich',
+  'europe-west8': 'Europe/Rome',
+  'europe-west9': 'Europe/Paris',
+  'europe-west10': 'Europe/Berlin',
+  'europe-west12': 'Europe/Rome',
+  'me-central1': 'Asia/Qatar',
+  'me-central2': 'Asia/Riyadh',
+  'me-west1': 'Asia/Jerusalem',
+  'northamerica-northeast1': 'America/Toronto',
+  'northamerica-northeast2': 'America/Toronto',
+  'northamerica-south1': 'America/Mexico_City',
+  'southamerica-east1': 'America/Sao_Paulo',
+  'southamerica-west1': 'America/Santiago',
+  'us-central1': 'America/Chicago',
+  'us-east1': 'America/New_York',
+  'us-east4': 'America/New_York',
+  'us-east5': 'America/New_York',
+  'us-south1': 'America/Chicago',
+  'us-west1': 'America/Los_Angeles',
+  'us-west2': 'America/Los_Angeles',
+  'us-west3': 'America/Denver',
+  'us-west4': 'America/Los_Angeles',
+};

@@ -1,0 +1,104 @@
+/**
+ * Re-planning while a job waits: whether a plan made from a fresher
+ * forecast should replace the plan being waited on.
+ */
+import {PlannerInputError} from './planner-errors.js';
+
+/** What the decision reads of a plan. */
+export interface ReplanCandidate {
+  /** First instant the plan runs. */
+  readonly startMs: number;
+  /** Instant the plan's last segment ends. */
+  readonly finishMs: number;
+  /**
+   * Expected grams priced on the fresh forecast (the current plan is
+   * re-priced on it, so both sides use the same data); null when the
+   * fresh forecast does not cover the plan.
+   */
+  readonly expectedEmissionsGrams: number | null;
+}
+
+export type ReplanReason =
+  | 'better-by-threshold'
+  | 'not-better-enough'
+  | 'fresh-misses-deadline'
+  | 'fresh-starts-in-the-past'
+  | 'fresh-unpriced'
+  | 'current-misses-deadline'
+  | 'current-start-passed'
+  | 'current-unpriced';
+
+/** The decision, with the numbers behind it. */
+export interface ReplanDecision {
+  readonly replace: boolean;
+  readonly reason: ReplanReason;
+  /** Current minus fresh grams; null when either is unpriced. */
+  readonly savingGrams: number | null;
+  /** savingGrams over the current grams; null when not computable. */
+  readonly savingFraction: number | null;
+}
+
+/**
+ * Replaces the current plan only when the fresh one is feasible (starts
+ * no earlier than now and finishes by the deadline) and saves more than
+ * `thresholdFraction` of the current plan's grams. A current plan that
+ * can no longer be kept (its start has passed unlaunched, or it ends
+ * after the deadline) gives way to any feasible fresh plan. A plan that
+ * cannot be priced never wins on price: an unpriced fresh plan is
+ * refused, an unpriced current plan is kept unless it is infeasible.
+ *
+ * @param thresholdFraction - e.g. 0.05: at least 5 % better to replace
+ * @param nowMs - the decision instant (default: fresh.startMs, i.e. no
+ *   check that the fresh plan lies ahead)
+ * @throws PlannerInputError for a threshold outside [0, 1) or a
+ *   non-finite instant
+ */
+export function shouldReplace(
+  currentPlan: ReplanCandidate,
+  freshPlan: ReplanCandidate,
+  thresholdFraction: number,
+  deadlineMs: number,
+  nowMs: number = freshPlan.startMs,
+): ReplanDecision {
+  if (!(Number.isFinite(thresholdFraction) && thresholdFraction >= 0 &&
+    thresholdFraction < 1)) {
+    throw new PlannerInputError('thresholdFraction',
+      `${thresholdFraction} is unusable`, 'a number in [0, 1)');
+  }
+  for (const [field, value] of [['deadlineMs', deadlineMs],
+    ['nowMs', nowMs]] as const) {
+    if (!Number.isFinite(value)) {
+      throw new PlannerInputError(field, `${value} is not a finite instant`,
+        'milliseconds since the Unix epoch');
+    }
+  }
+  const current = currentPlan.expectedEmissionsGrams;
+  const fresh = freshPlan.expectedEmissionsGrams;
+  const savingGrams = current === null || fresh === null ? null :
+    current - fresh;
+  const savingFraction = savingGrams === null || current === null ||
+    !(current > 0) ? null : savingGrams / current;
+  const decide = (replace: boolean, reason: ReplanReason) =>
+    ({replace, reason, savingGrams, savingFraction});
+
+  // The deadline is hard: a fresh plan past it never replaces anything.
+  if (freshPlan.finishMs > deadlineMs) {
+    return decide(false, 'fresh-misses-deadline');
+  }
+  if (freshPlan.startMs < nowMs) {
+    return decide(false, 'fresh-starts-in-the-past');
+  }
+  if (fresh === null) return decide(false, 'fresh-unpriced');
+
+  if (currentPlan.finishMs > deadlineMs) {
+    return decide(true, 'current-misses-deadline');
+  }
+  if (currentPlan.startMs < nowMs) {
+    return decide(true, 'current-start-passed');
+  }
+  if (current === null) return decide(false, 'current-unpriced');
+
+  const better = savingGrams !== null &&
+    savingGrams > thresholdFraction * Math.abs(current) && savingGrams > 0;
+  return decide(better, better ? 'better-by-threshold' : 'not-better-enough');
+}

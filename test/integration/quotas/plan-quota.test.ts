@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+
+import {runCommand} from '../cli/run-command.js';
+
+describe('carbon-scheduler plan --quotas', function () {
+  this.timeout(60_000);
+
+  it('excludes a region without GPU quota, with that reason', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'plan-quota-'));
+    try {
+      const job = JSON.parse(readFileSync('examples/jobs/fine-tune-h100.json',
+        'utf8'));
+      job.constraints.regions = ['europe-west4', 'us-central1'];
+      job.homeRegion = 'europe-west4';
+      job.durationHours = 2;
+      job.interruptible = false;
+      job.constraints.deadline = '2025-03-03T17:00:00Z';
+      const jobFile = path.join(folder, 'job.json');
+      writeFileSync(jobFile, JSON.stringify(job));
+      const quotas = path.join(folder, 'quotas.json');
+      writeFileSync(quotas, JSON.stringify({
+        'europe-west4': {NVIDIA_H100_80GB: 0},
+        '*': {NVIDIA_H100_80GB: 8},
+      }));
+
+      const run = await runCommand(['plan', '--job', jobFile,
+        '--forecasts', 'test/fixtures/forecasts/c06',
+        '--now', '2025-03-03T12:00:00Z', '--quotas', quotas, '--json']);
+
+      assert.equal(run.exitCode, 0, run.stderr);
+      const answer = JSON.parse(run.stdout);
+      assert.equal(answer.region, 'us-central1');
+      assert.deepEqual(answer.excluded.map((e: {region: string}) => e.region),
+        ['europe-west4']);
+      assert.match(answer.excluded[0].reason, /^no GPU quota: 1 x /);
+    } finally {
+      rmSync(folder, {recursive: true, force: true});
+    }
+  });
+});

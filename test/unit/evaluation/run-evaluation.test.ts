@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import type {
+  EvaluationRegion,
+  JobMix,
+} from '../../../shared/evaluation/evaluation-types.js';
+import {DEFAULT_JOB_MIX} from '../../../shared/evaluation/job-mix.js';
+import {runEvaluation} from '../../../shared/evaluation/run-evaluation.js';
+import type {
+  IntensitySeries,
+} from '../../../shared/signals/intensity-series.js';
+
+const HOUR_MS = 3_600_000;
+const FIRST_MS = Date.UTC(2022, 4, 2);
+const DAYS = 30;
+
+function series(zone: string, valueAt: (hour: number) => number):
+  IntensitySeries {
+  return {zone, basis: 'average-lifecycle', kind: 'observed', source: 'test',
+    points: Array.from({length: DAYS * 24}, (_, hour) => ({
+      startMs: FIRST_MS + hour * HOUR_MS, durationMs: HOUR_MS,
+      gramsPerKilowattHour: valueAt(hour)}))};
+}
+
+// A day shape: clean around midday, dirty at night.
+const daily = (hour: number) => 300 - 150 * Math.sin(((hour % 24) - 6) /
+  24 * 2 * Math.PI);
+// The same with day-to-day noise no forecaster can know in advance.
+const noisy = (hour: number) => daily(hour) *
+  (1 + 0.3 * Math.sin(hour * 12.9898) * Math.cos(hour * 0.37));
+
+function region(id: string, zone: string, yearly: number): EvaluationRegion {
+  return {id, zone, residencyGroups: ['EU', 'DE'],
+    powerUsageEffectiveness: 1.1,
+    yearlyGridGramsPerKilowattHour: new Map([[2022, yearly]]),
+    timeZone: 'Europe/Berlin'};
+}
+
+const MIX: JobMix = {...DEFAULT_JOB_MIX, durationsHours: [2, 6],
+  deadlines: ['plus-24h'], residencies: ['home', 'EU'],
+  originStepHours: 50};
+
+describe('runEvaluation (synthetic traces)', function () {
+  this.timeout(60_000);
+
+  it('matches the oracle at home when every day repeats exactly', () => {
+    const report = runEvaluation({mix: {...MIX, residencies: ['home']},
+      limit: 3, regions: [region('europe-test1', 'AA', 300)],
+      observed: new Map([['AA', series('AA', daily)]])});
+    for (const scenario of report.scenarios) {
+      assert.ok(scenario.jobCount > 0, scenario.name);
+      assert.ok(scenario.oracleSavedPercent! > 10, scenario.name);
+      assert.ok(Math.abs(scenario.ratioToOracle! - 1) < 1e-6,
+        `${scenario.name}: ${scenario.ratioToOracle}`);
+    }
+    assert.ok(Math.abs(report.aggregate.temporalRatioToOracle! - 1) < 1e-6);
+  });
+
+  it('never saves more than the oracle, nor less than nothing, on noise',
+    () => {
+      const report = runEvaluation({mix: MIX, limit: 3, regions: [
+        region('europe-test1', 'AA', 400), region('europe-test2', 'BB', 100)],
+      observed: new Map([['AA', series('AA', noisy)],
+        ['BB', series('BB', (hour) => noisy(hour + 5) * 0.5)]])});
+      assert.equal(report.scenarios.length, 4);
+      for (const scenario of report.scenarios) {
+        assert.ok(scenario.jobCount > 0, scenario.name);
+        assert.ok(scenario.oracleSavedGrams >= scenario.savedGrams - 1e-9,
+          scenario.name);
+        assert.ok(scenario.savedGrams >= 0, scenario.name);
+        assert.equal(scenario.deadlineMisses, 0, scenario.name);
+      }
+    });
+
+  it('sends the static baseline to the lowest yearly average allowed', () => {
+    const report = runEvaluation({mix: {...MIX, kinds: ['contiguous']},
+      limit: 2, regions: [
+        region('europe-test1', 'AA', 400), region('europe-test2', 'BB', 100)],
+      observed: new Map([['AA', series('AA', daily)],
+        ['BB', series('BB', (hour) => daily(hour) * 0.5)]])});
+    const [home, bloc] = report.scenarios;
+    assert.equal(home!.baselines.staticLowAverageRegion.savedPercent, 0);
+    assert.equal(home!.baselines.letsWaitAwhileInterruptible.savedPercent,
+      null);
+    // homes rotate over both regions: half the jobs move to BB and save
+    // half, the others already run there
+    const staticSaved = bloc!.baselines.staticLowAverageRegion.savedPercent!;
+    assert.ok(staticSaved > 10 && staticSaved < 50, `${staticSaved}`);
+    assert.ok(bloc!.savedPercent! >= staticSaved);
+  });
+});

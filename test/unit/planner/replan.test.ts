@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import {shouldReplace} from '../../../shared/planner/replan.js';
+import {HOUR_MS} from './series-fixtures.js';
+
+const deadlineMs = 48 * HOUR_MS;
+const plan = (startHour: number, hours: number, grams: number | null) => ({
+  startMs: startHour * HOUR_MS, finishMs: (startHour + hours) * HOUR_MS,
+  expectedEmissionsGrams: grams});
+
+describe('shouldReplace', () => {
+  it('replaces when the fresh plan is better by more than the threshold',
+    () => {
+      const decision = shouldReplace(plan(10, 8, 1000), plan(20, 8, 900),
+        0.05, deadlineMs, 2 * HOUR_MS);
+      assert.equal(decision.replace, true);
+      assert.equal(decision.reason, 'better-by-threshold');
+      assert.equal(decision.savingGrams, 100);
+      assert.equal(decision.savingFraction, 0.1);
+    });
+
+  it('keeps the current plan when the gain is within the threshold', () => {
+    const decision = shouldReplace(plan(10, 8, 1000), plan(20, 8, 960),
+      0.05, deadlineMs, 2 * HOUR_MS);
+    assert.equal(decision.replace, false);
+    assert.equal(decision.reason, 'not-better-enough');
+  });
+
+  it('keeps the current plan at exactly the threshold', () => {
+    const decision = shouldReplace(plan(10, 8, 1000), plan(20, 8, 950),
+      0.05, deadlineMs, 2 * HOUR_MS);
+    assert.equal(decision.replace, false);
+  });
+
+  it('never takes a fresh plan that ends after the deadline', () => {
+    const decision = shouldReplace(plan(10, 8, 1000), plan(41, 8, 10),
+      0.05, deadlineMs, 2 * HOUR_MS);
+    assert.equal(decision.replace, false);
+    assert.equal(decision.reason, 'fresh-misses-deadline');
+  });
+
+  it('takes a feasible fresh plan when the current one would end late',
+    () => {
+      const decision = shouldReplace(plan(42, 8, 500), plan(30, 8, 900),
+        0.05, deadlineMs, 2 * HOUR_MS);
+      assert.equal(decision.replace, true);
+      assert.equal(decision.reason, 'current-misses-deadline');
+    });
+
+  it('refuses a fresh plan that starts before now', () => {
+    const decision = shouldReplace(plan(10, 8, 1000), plan(1, 8, 10),
+      0.05, deadlineMs, 2 * HOUR_MS);
+    assert.equal(decision.reason, 'fresh-starts-in-the-past');
+    assert.equal(decision.replace, false);
+  });
+
+  it('never replaces on an unpriced fresh plan, keeps an unpriced current',
+    () => {
+      assert.equal(shouldReplace(plan(10, 8, 1000), plan(20, 8, null),
+        0, deadlineMs, 0).reason, 'fresh-unpriced');
+      const kept = shouldReplace(plan(10, 8, null), plan(20, 8, 1), 0,
+        deadlineMs, 0);
+      assert.equal(kept.replace, false);
+      assert.equal(kept.reason, 'current-unpriced');
+      assert.equal(kept.savingGrams, null);
+    });
+
+  it('names the threshold field when it is out of range', () => {
+    assert.throws(() => shouldReplace(plan(1, 1, 1), plan(1, 1, 1), 1.5,
+      deadlineMs), /thresholdFraction: 1.5 is unusable/);
+  });
+});

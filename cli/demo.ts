@@ -2,7 +2,10 @@ import {appendFileSync, mkdirSync} from 'node:fs';
 import {readFile} from 'node:fs/promises';
 import path from 'node:path';
 import {waitForAuditedMessage} from '../adapters/local/audit-reader.js';
-import {startLocalWorld} from '../adapters/local/local-world.js';
+import {
+  startLocalWorld,
+  type LocalWorld,
+} from '../adapters/local/local-world.js';
 import {readJson} from '../shared/ports/blob-store.js';
 import {
   jobKeys,
@@ -10,6 +13,8 @@ import {
 } from '../shared/jobs/job-snapshot.js';
 import type {StoredPlan} from '../shared/jobs/stored-plan.js';
 import {JOB_TOTALS_SQL} from '../shared/ledger/report-queries.js';
+import type {LocalTrainerFaults} from
+  '../adapters/local/local-training-port.js';
 import type {CallbackSender} from '../shared/ports/callback-sender.js';
 import type {Logger, Severity} from '../shared/ports/logger.js';
 import {describeProgress} from './progress.js';
@@ -29,12 +34,25 @@ export interface DemoOptions {
   readonly projectId?: string;
   /** Replaces the HTTP reply sender (fault-injection tests). */
   readonly callbackSender?: CallbackSender;
+  /** Makes local trainers die on purpose (fault-injection tests). */
+  readonly trainerFaults?: LocalTrainerFaults;
+  /**
+   * Test-only: actions run when the virtual clock reaches their instant,
+   * the clock held until each settles (operator command tests).
+   */
+  readonly atVirtualTime?: readonly VirtualTimeAction[];
+}
+
+/** Test-only: something a test does at a virtual instant of a demo. */
+export interface VirtualTimeAction {
+  readonly atMs: number;
+  readonly action: (world: LocalWorld) => Promise<void>;
 }
 
 /** The demo's outcome, as `--json` prints it. */
 export interface DemoResult {
   readonly jobId: string | null;
-  readonly status: 'completed' | 'rejected' | 'failed';
+  readonly status: 'completed' | 'cancelled' | 'rejected' | 'failed';
   readonly plan: {
     readonly region: string;
     readonly start: string;
@@ -88,8 +106,22 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     ...(options.callbackSender
       ? {callbackSender: options.callbackSender}
       : {}),
+    ...(options.trainerFaults ? {trainerFaults: options.trainerFaults} : {}),
   });
   nowMs = () => world.clock.nowMs();
+  const actionErrors: unknown[] = [];
+  for (const {atMs, action} of options.atVirtualTime ?? []) {
+    void world.clock.sleepUntil(atMs).then(async () => {
+      const release = world.clock.hold(`test action at ${atMs}`);
+      try {
+        await action(world);
+      } catch (error) {
+        actionErrors.push(error);
+      } finally {
+        release();
+      }
+    });
+  }
   try {
     const text = await readFile(options.jobFile, 'utf8');
     const messageId = await world.publisher.publishEncoded(
@@ -117,6 +149,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       return emptyResult({...base, virtualEnd, status: 'rejected',
         rejectedReasons: body.reasons});
     }
+    if (actionErrors.length > 0) throw actionErrors[0];
     return await collectResult(world, jobId, {...base, virtualEnd});
   } finally {
     await world.close();
@@ -139,6 +172,7 @@ async function collectResult(
       error: JSON.stringify(outcome.error)});
   }
   const result = outcome.result as {
+    status?: string;
     pauses: Record<string, unknown>[];
     summary: Record<string, number | null | string | boolean>;
   };
@@ -157,7 +191,7 @@ async function collectResult(
   return {
     ...base,
     jobId,
-    status: 'completed',
+    status: result.status === 'cancelled' ? 'cancelled' : 'completed',
     plan: plan && first ? {
       region: first.regionId,
       start: new Date(first.startMs).toISOString(),

@@ -56,7 +56,8 @@ resource "google_pubsub_subscription" "push" {
 
 # Pull subscriptions on the topics no function reads, so rejected jobs,
 # job events and dead letters are kept for `carbon-scheduler dlq` and for
-# audit.
+# audit. No retry backoff: `dlq list` nacks what it shows, and `dlq
+# replay` must get it back at once.
 resource "google_pubsub_subscription" "audit" {
   for_each = toset(local.audited_topics)
 
@@ -68,11 +69,6 @@ resource "google_pubsub_subscription" "audit" {
   ack_deadline_seconds       = 60
   message_retention_duration = "604800s"
   retain_acked_messages      = true
-
-  retry_policy {
-    minimum_backoff = "10s"
-    maximum_backoff = "600s"
-  }
 
   expiration_policy {
     ttl = ""

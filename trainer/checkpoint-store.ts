@@ -48,6 +48,12 @@ export interface ValidCheckpoint {
   readonly manifest: CheckpointManifest;
 }
 
+/** Called between the steps of a checkpoint write. */
+export interface CheckpointWriteHooks {
+  /** After every data file is in place, before the manifest (tests). */
+  readonly beforeManifest?: () => Promise<void>;
+}
+
 /**
  * Writes a checkpoint atomically: each data file goes to a temporary
  * name, is fsynced and renamed into place (its name carries its checksum,
@@ -57,17 +63,21 @@ export interface ValidCheckpoint {
  *
  * @param jobDir - the job's checkpoint directory (created if absent)
  * @param record - step, seed, loss, data order and file contents
+ * @param hooks - what to run between data and manifest (tests only)
  * @returns the manifest's path and content
  */
 export async function writeCheckpoint(
   jobDir: string,
   record: CheckpointRecord,
+  hooks: CheckpointWriteHooks = {},
 ): Promise<ValidCheckpoint> {
   await mkdir(jobDir, {recursive: true});
   const files: CheckpointFile[] = [];
   for (const content of record.files) {
     files.push(await writeDataFile(jobDir, record.step, content));
   }
+  await syncDirectory(jobDir);
+  await hooks.beforeManifest?.();
   const manifest: CheckpointManifest = {
     schemaVersion: 1,
     step: record.step,

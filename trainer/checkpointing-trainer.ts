@@ -5,6 +5,7 @@ import {
   findLatestValidCheckpoint,
   writeCheckpoint,
 } from './checkpoint-store.js';
+import type {CheckpointWriteHooks} from './checkpoint-store.js';
 import type {TrainerArguments} from './trainer-arguments.js';
 import {PAUSE_SIGNAL_FILE} from './trainer-protocol.js';
 import type {
@@ -12,6 +13,7 @@ import type {
   RunCommand,
   TrainerReply,
 } from './trainer-protocol.js';
+import {killThisProcessForTest} from './trainer-test-faults.js';
 import {TrainingSession} from './training-session.js';
 
 /**
@@ -155,11 +157,14 @@ export class CheckpointingTrainer {
   }
 
   // Writes a checkpoint of the current step unless one already exists.
-  private async checkpoint(): Promise<{step: number; manifestPath: string}> {
+  private async checkpoint(
+    hooks: CheckpointWriteHooks = {},
+  ): Promise<{step: number; manifestPath: string}> {
     const {step} = this.session;
     if (this.lastCheckpoint?.step === step) return this.lastCheckpoint;
     const record = await this.session.checkpointRecord();
-    const {manifestPath} = await writeCheckpoint(this.options.jobDir, record);
+    const {manifestPath} = await writeCheckpoint(
+      this.options.jobDir, record, hooks);
     this.lastCheckpoint = {step, manifestPath};
     this.logger.log('INFO', 'checkpoint written', {
       step,
@@ -170,13 +175,25 @@ export class CheckpointingTrainer {
   }
 
   private async pause(): Promise<TrainerReply> {
-    const {step, manifestPath} = await this.checkpoint();
+    const {step, manifestPath} = await this.checkpoint(this.pauseFault());
     this.logger.log('INFO', 'paused on signal', {step, manifestPath});
     return {
       type: 'paused',
       step: this.session.step,
       checkpointStep: step,
       manifestPath,
+    };
+  }
+
+  // The test-only fault of the pause checkpoint, when one was asked for.
+  private pauseFault(): CheckpointWriteHooks {
+    if (this.options.testFault !== 'kill-before-pause-manifest') return {};
+    return {
+      beforeManifest: () => {
+        this.logger.log('WARNING', 'test fault: killed before the manifest',
+          {step: this.session.step, testFault: this.options.testFault});
+        return killThisProcessForTest();
+      },
     };
   }
 

@@ -1,5 +1,7 @@
 import {parseArgs} from 'node:util';
 import {SchedulerError} from '../shared/errors.js';
+import {TRAINER_TEST_FAULTS} from './trainer-test-faults.js';
+import type {TrainerTestFault} from './trainer-test-faults.js';
 
 /** How a trainer process was asked to run. */
 export interface TrainerArguments {
@@ -9,6 +11,8 @@ export interface TrainerArguments {
   readonly maxSteps: number;
   readonly checkpointEverySteps: number;
   readonly seed: number;
+  /** A fault a test asked for (`--test-fault`); null in production. */
+  readonly testFault: TrainerTestFault | null;
 }
 
 /** A command-line argument of the trainer is missing or out of range. */
@@ -19,7 +23,8 @@ export class TrainerArgumentError extends SchedulerError {
 }
 
 /**
- * Parses `--job-dir DIR --max-steps N --checkpoint-every N --seed N`.
+ * Parses `--job-dir DIR --max-steps N --checkpoint-every N --seed N`,
+ * and the test-only `--test-fault NAME`.
  *
  * @param argv - the arguments after the script name
  * @throws TrainerArgumentError naming the flag and what is allowed
@@ -37,12 +42,13 @@ export function parseTrainerArguments(
         'max-steps': {type: 'string'},
         'checkpoint-every': {type: 'string'},
         seed: {type: 'string'},
+        'test-fault': {type: 'string'},
       },
     }));
   } catch (error) {
     throw new TrainerArgumentError(
       `trainer arguments: ${(error as Error).message}; allowed are ` +
-        '--job-dir, --max-steps, --checkpoint-every, --seed',
+        '--job-dir, --max-steps, --checkpoint-every, --seed, --test-fault',
     );
   }
   const jobDir = values['job-dir'];
@@ -56,7 +62,20 @@ export function parseTrainerArguments(
     maxSteps: integerFlag(values, 'max-steps', 1),
     checkpointEverySteps: integerFlag(values, 'checkpoint-every', 1),
     seed: integerFlag(values, 'seed', 0),
+    testFault: testFaultFlag(values['test-fault']),
   };
+}
+
+function testFaultFlag(text: string | undefined): TrainerTestFault | null {
+  if (text === undefined) return null;
+  const fault = TRAINER_TEST_FAULTS.find((name) => name === text);
+  if (!fault) {
+    throw new TrainerArgumentError(
+      `--test-fault must be one of ${TRAINER_TEST_FAULTS.join(', ')}, ` +
+        `got ${JSON.stringify(text)}; leave it out outside tests`,
+    );
+  }
+  return fault;
 }
 
 function integerFlag(

@@ -1,3 +1,4 @@
+import {asPubSubEvent} from './raw-push-body.js';
 import type {CloudEvent} from '@google-cloud/functions-framework';
 import {SchedulerError} from '../../shared/errors.js';
 
@@ -41,7 +42,8 @@ export class PermanentMessageError extends SchedulerError {
 export function decodePubSubEvent(
   event: CloudEvent<MessagePublishedData>,
 ): DecodedMessage {
-  const message = event.data?.message;
+  // A message with empty data arrives as the raw push body.
+  const message = asPubSubEvent(event).data?.message;
   if (!message) {
     throw new PermanentMessageError(
       'not-a-pubsub-message',

@@ -5,6 +5,7 @@ import {getTestServer} from '@google-cloud/functions-framework/testing';
 import {MAX_DELIVERY_ATTEMPTS} from '../../functions/registry.js';
 import type {MessagePublishedData} from '../function-runtime/pubsub-event.js';
 import {readLocalPorts} from './local-ports.js';
+import {asPubSubEvent} from '../function-runtime/raw-push-body.js';
 
 /** A CloudEvent handler as the functions export it. */
 export type PubSubHandler = (
@@ -83,8 +84,9 @@ export class FunctionHost {
     handler: PubSubHandler,
     event: CloudEvent<MessagePublishedData>,
   ): Promise<void> {
-    const messageId =
-      event.data?.message?.messageId ?? event.data?.message?.message_id;
+    // A message with empty data arrives as the raw push body.
+    const message = asPubSubEvent(event).data?.message;
+    const messageId = message?.messageId ?? message?.message_id;
     try {
       await handler(event);
     } catch (error) {

@@ -10,6 +10,7 @@ import {
 } from '../../trainer/checkpoint-store.js';
 import type {CheckpointListing} from '../../trainer/checkpoint-store.js';
 import {PAUSE_SIGNAL_FILE} from '../../trainer/trainer-protocol.js';
+import {TRAINER_TEST_FAULTS} from '../../trainer/trainer-test-faults.js';
 import type {TrainerReply} from '../../trainer/trainer-protocol.js';
 import {
   TrainingBackendClosedError,
@@ -58,6 +59,8 @@ export const LocalTrainingJobSpec = z.strictObject({
   stepsPerVirtualHour: z.number().positive().max(HOUR_MS),
   /** Virtual start-up delay before the first step (restart overhead). */
   provisioningMs: z.number().int().nonnegative(),
+  /** A fault the trainer is to suffer (tests only); absent: none. */
+  testFault: z.enum(TRAINER_TEST_FAULTS).optional(),
 });
 export type LocalTrainingJobSpec = z.infer<typeof LocalTrainingJobSpec>;
 
@@ -189,6 +192,7 @@ export class LocalTrainingBackend {
       jobDir,
       maxSteps: valid.maxSteps,
       processId: job.process.processId,
+      ...(valid.testFault ? {testFault: valid.testFault} : {}),
     });
     return name;
   }
@@ -300,6 +304,7 @@ export class LocalTrainingBackend {
       maxSteps: spec.maxSteps,
       checkpointEverySteps: spec.checkpointEverySteps,
       seed: spec.seed,
+      ...(spec.testFault ? {testFault: spec.testFault} : {}),
     });
     const job: JobRecord = {
       name,
@@ -351,6 +356,7 @@ export class LocalTrainingBackend {
     this.logger?.log('INFO', 'training job running', {
       jobName: job.name,
       step: job.step,
+      resumedFromStep: job.resumedFromStep,
     });
 
     for (let stepIndex = 1; ; stepIndex++) {

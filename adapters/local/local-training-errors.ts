@@ -82,3 +82,19 @@ export class TrainingBackendClosedError extends SchedulerError {
     );
   }
 }
+
+/** A pause named a step whose checkpoint is not complete. */
+export class PauseCheckpointIncompleteError extends SchedulerError {
+  constructor(
+    readonly jobName: string,
+    readonly checkpointStep: number,
+  ) {
+    super(
+      'PAUSE_CHECKPOINT_INCOMPLETE',
+      `training job ${jobName} reported a pause at step ${checkpointStep}, ` +
+        'but that checkpoint has no complete manifest and data; it is ' +
+        'never resumed from: resume takes the highest complete step',
+      {retryable: false},
+    );
+  }
+}

@@ -4,7 +4,10 @@ import type {
   TrainingSegmentRequest,
   TrainingSegmentStatus,
 } from '../../shared/ports/training-backend.js';
+import {TERMINAL_TRAINING_STATES} from
+  '../../shared/ports/training-backend.js';
 import type {LocalTrainingBackend} from './local-training-backend.js';
+import {PauseCheckpointIncompleteError} from './local-training-errors.js';
 
 /** How fast the local trainer goes in virtual time. */
 export interface LocalTrainingSpeed {
@@ -12,6 +15,18 @@ export interface LocalTrainingSpeed {
   readonly stepsPerHour: number;
   /** Virtual start-up time of each segment (provisioning, restore). */
   readonly restartOverheadMs: number;
+}
+
+/**
+ * Test-only faults of the local trainers, so that a test can make a
+ * real trainer die at a chosen moment. Empty (the default): none.
+ */
+export interface LocalTrainerFaults {
+  /**
+   * Segment indexes whose trainer SIGKILLs itself during its pause
+   * checkpoint, after the data files and before the manifest.
+   */
+  readonly killDuringPauseCheckpointOfSegments?: readonly number[];
 }
 
 /**
@@ -27,6 +42,7 @@ export class LocalTrainingPort implements TrainingBackend {
     private readonly backend: LocalTrainingBackend,
     private readonly trainingRootDirectory: string,
     speed: LocalTrainingSpeed,
+    private readonly faults: LocalTrainerFaults = {},
   ) {
     this.stepsPerHour = speed.stepsPerHour;
     this.restartOverheadMs = speed.restartOverheadMs;
@@ -37,6 +53,7 @@ export class LocalTrainingPort implements TrainingBackend {
   }
 
   async launch(request: TrainingSegmentRequest): Promise<{name: string}> {
+    const killed = this.faults.killDuringPauseCheckpointOfSegments ?? [];
     const name = await this.backend.createJob({
       jobId: request.jobId,
       segmentIndex: request.segmentIndex,
@@ -47,17 +64,31 @@ export class LocalTrainingPort implements TrainingBackend {
       seed: request.seed,
       stepsPerVirtualHour: this.stepsPerHour,
       provisioningMs: this.restartOverheadMs,
+      ...(killed.includes(request.segmentIndex)
+        ? {testFault: 'kill-before-pause-manifest' as const}
+        : {}),
     });
     return {name};
   }
 
+  /**
+   * The segment's status. Once it has ended, its last checkpoint is read
+   * from the directory, as a container's bucket is: the highest complete
+   * checkpoint no later than the segment's own step, whatever the trainer
+   * managed to report before it stopped.
+   */
   async describe(name: string): Promise<TrainingSegmentStatus> {
     const job = this.backend.getJob(name);
+    let lastCheckpointStep = job.lastCheckpointStep;
+    if (TERMINAL_TRAINING_STATES.has(job.state) && job.step !== null) {
+      lastCheckpointStep = await this.completeStepAtOrBelow(job.jobDir,
+        job.step);
+    }
     return {
       name: job.name,
       state: job.state,
       step: job.step,
-      lastCheckpointStep: job.lastCheckpointStep,
+      lastCheckpointStep,
       loss: job.loss,
       heldOutAccuracy: job.heldOutAccuracy,
       startTimeMs: job.startTimeMs,
@@ -66,12 +97,36 @@ export class LocalTrainingPort implements TrainingBackend {
     };
   }
 
+  /**
+   * Pauses the segment and confirms, from the directory, that the step it
+   * names has a complete checkpoint (data and manifest).
+   *
+   * @throws PauseCheckpointIncompleteError when it has not
+   */
   async pause(name: string): Promise<{checkpointStep: number}> {
     const checkpointStep = await this.backend.requestPause(name);
+    const {jobDir} = this.backend.getJob(name);
+    const listings = await this.backend.listCheckpoints(jobDir);
+    const complete = listings.some((listing) =>
+      listing.step === checkpointStep && listing.problem === null);
+    if (!complete) {
+      throw new PauseCheckpointIncompleteError(name, checkpointStep);
+    }
     return {checkpointStep};
   }
 
   async cancel(name: string): Promise<void> {
     await this.backend.cancelJob(name);
+  }
+
+  // The highest complete checkpoint step up to `step`, or null.
+  private async completeStepAtOrBelow(
+    jobDir: string,
+    step: number,
+  ): Promise<number | null> {
+    const listings = await this.backend.listCheckpoints(jobDir);
+    const usable = listings.filter((listing) =>
+      listing.problem === null && listing.step <= step);
+    return usable.at(-1)?.step ?? null;
   }
 }

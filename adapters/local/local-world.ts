@@ -32,6 +32,7 @@ import {FileLedger} from './ledger/file-ledger.js';
 import {LocalLifecycleStarter} from './local-lifecycle-starter.js';
 import {LocalTrainingBackend} from './local-training-backend.js';
 import {LocalTrainingPort} from './local-training-port.js';
+import type {LocalTrainerFaults} from './local-training-port.js';
 import {startPubSubEmulator, type RunningEmulator} from './pubsub-emulator.js';
 import {TrackedPublisher} from './tracked-publisher.js';
 import {VirtualClock} from './virtual-clock.js';
@@ -56,6 +57,8 @@ export interface LocalWorldOptions {
   readonly restartOverheadMs?: number;
   /** Replaces the HTTP reply sender (fault-injection tests). */
   readonly callbackSender?: CallbackSender;
+  /** Makes local trainers die on purpose (fault-injection tests). */
+  readonly trainerFaults?: LocalTrainerFaults;
 }
 
 /** Everything a local run holds, and how to take it down. */
@@ -142,6 +145,7 @@ async function assemble(
       stepsPerHour: options.stepsPerHour ?? 12,
       restartOverheadMs: options.restartOverheadMs ?? 5 * 60_000,
     },
+    options.trainerFaults,
   );
 
   // Step 3: messaging, callbacks and the workflow runner.

@@ -7,6 +7,7 @@ import type {
   RunCommand,
   TrainerReply,
 } from '../../trainer/trainer-protocol.js';
+import type {TrainerTestFault} from '../../trainer/trainer-test-faults.js';
 import {describeIssues} from '../../shared/schemas/validation-issues.js';
 import {
   TrainerExitedError,
@@ -26,6 +27,8 @@ export interface TrainerProcessOptions {
   readonly maxSteps: number;
   readonly checkpointEverySteps: number;
   readonly seed: number;
+  /** A fault the trainer is to suffer (tests only); absent: none. */
+  readonly testFault?: TrainerTestFault;
   /** Called with each complete stderr line (JSON) of the trainer. */
   readonly onLogLine?: (line: string) => void;
 }
@@ -208,5 +211,6 @@ function argumentsOf(options: TrainerProcessOptions): string[] {
     '--max-steps', String(options.maxSteps),
     '--checkpoint-every', String(options.checkpointEverySteps),
     '--seed', String(options.seed),
+    ...(options.testFault ? ['--test-fault', options.testFault] : []),
   ];
 }

@@ -3,11 +3,15 @@ import {SchedulerError} from '../../shared/errors.js';
 import {writeSnapshot} from '../../shared/jobs/job-snapshot.js';
 import type {SchedulerDependencies} from '../dependencies.js';
 import {loadSnapshot} from '../fetch-forecasts/handler.js';
+import {stopSegment} from './stop-segment.js';
 
 /**
  * checkpoint-pause: asks the running segment to checkpoint, waits until
  * the job is really stopped (CANCELLING is not stopped), and records
- * where it stopped. A duplicate finds the segment already paused.
+ * where it stopped and the complete checkpoint it resumes from. A segment
+ * that dies during its pause checkpoint leaves it torn: the pause then
+ * settles on the highest complete one. A duplicate finds the segment
+ * already paused.
  */
 export function createCheckpointPause(dependencies: SchedulerDependencies) {
   return createStepHandler('checkpoint-pause', dependencies, async (envelope) => {
@@ -21,8 +25,8 @@ export function createCheckpointPause(dependencies: SchedulerDependencies) {
       );
     }
 
-    const {checkpointStep} = await dependencies.training.pause(name);
-    const status = await dependencies.training.describe(name);
+    const {checkpointStep, status, interrupted} = await stopSegment(
+      dependencies.training, dependencies.logger, name);
     segment.endedAtMs = status.endTimeMs ?? dependencies.clock.nowMs();
     segment.endState = status.state;
     segment.endStep = checkpointStep;
@@ -40,9 +44,10 @@ export function createCheckpointPause(dependencies: SchedulerDependencies) {
       requestId: envelope.requestId,
       trainingJobName: name,
       checkpointStep,
+      interrupted,
       progress: true,
     });
     return {kind: 'reply', result: {checkpointStep, state: status.state,
-      finished}};
+      finished, interrupted}};
   });
 }

@@ -13,7 +13,8 @@ import type {MessagePublisher} from '../../shared/ports/message-publisher.js';
 import {parseJobDocument} from '../../shared/schemas/parse-job-document.js';
 import type {ValidationIssue} from '../../shared/schemas/validation-issues.js';
 import type {Clock} from '../../shared/time/clock.js';
-import {asPubSubEvent} from './raw-push-body.js';
+import {asPubSubEvent} from
+  '../../adapters/function-runtime/raw-push-body.js';
 import {loadRegionCatalog} from '../../shared/catalog/region-catalog.js';
 import {
   JOB_REQUEST_LIMIT_BYTES,

@@ -5,7 +5,8 @@ import {
   type MessagePublishedData,
 } from '../../adapters/function-runtime/pubsub-event.js';
 import {createIngestJob, type IngestJobDependencies} from './handler.js';
-import {asPubSubEvent} from './raw-push-body.js';
+import {asPubSubEvent} from
+  '../../adapters/function-runtime/raw-push-body.js';
 
 /** File names the intake accepts: a job request in JSON or YAML. */
 export const JOB_FILE_EXTENSIONS = ['.json', '.yaml', '.yml'] as const;

@@ -6,6 +6,10 @@ import type {PolicyMemory} from '../../shared/policy/policy-types.js';
 import type {SchedulerDependencies} from '../dependencies.js';
 import {loadJobRequest, loadSnapshot} from '../fetch-forecasts/handler.js';
 import {loadPlan} from '../launch-training/handler.js';
+import {
+  MONITOR_PHASES,
+  takeOperatorCommands,
+} from './operator-commands.js';
 import {recordProgressFootprint} from './progress-footprint.js';
 
 const HOUR_MS = 3_600_000;
@@ -16,6 +20,12 @@ const HOUR_MS = 3_600_000;
  * failed. The pause is the policy's own decision: the expected saving
  * after checkpoint and restart overheads must be positive and the slack
  * must still cover the work; every input and number is kept with it.
+ *
+ * Operator commands come first: a pause answers pause with `hold` (no
+ * resumeAt), a cancel answers cancel, an extend gives the policy its new
+ * deadline. Asked with `phase: 'paused'` (an operator hold) or
+ * `'waiting'`, it answers from the commands alone: hold, resume, cancel,
+ * start-now or wait.
  */
 export function createMonitorIntensity(dependencies: SchedulerDependencies) {
   return createStepHandler('monitor-intensity', dependencies, async (envelope) => {
@@ -27,6 +37,24 @@ export function createMonitorIntensity(dependencies: SchedulerDependencies) {
     const segment = snapshot.segments.find((s) => s.trainingJobName === name);
     const status = await training.describe(name);
     const nowMs = clock.nowMs();
+    const requestDeadlineMs = Date.parse(job.constraints.deadline);
+    const phase = MONITOR_PHASES.find(
+      (candidate) => candidate === envelope.payload.phase) ?? 'running';
+
+    // Held or waiting: only the operator's commands decide.
+    if (phase !== 'running') {
+      const operator = await takeOperatorCommands(dependencies, {
+        point: phase, snapshot, requestDeadlineMs});
+      const held = operator.result.held;
+      const answer = operator.answer ?? (phase === 'waiting'
+        ? {decision: 'wait', reason: 'no-operator-command'}
+        : held ? {decision: 'hold', reason: 'operator-pause'}
+        : {decision: 'resume', reason: 'no-operator-hold'});
+      snapshot.updatedAtMs = nowMs;
+      await writeSnapshot(dependencies.blobs, snapshot);
+      await operator.markApplied();
+      return {kind: 'reply', result: answer};
+    }
 
     // A finished or broken segment ends the monitoring.
     if (status.state === 'JOB_STATE_SUCCEEDED' ||
@@ -52,6 +80,23 @@ export function createMonitorIntensity(dependencies: SchedulerDependencies) {
       }};
     }
 
+    // The operator's commands: a cancel or pause answers at once.
+    const operator = await takeOperatorCommands(dependencies, {
+      point: 'running', snapshot, requestDeadlineMs});
+    if (operator.result.applied.length > 0) {
+      snapshot.updatedAtMs = nowMs;
+      await writeSnapshot(dependencies.blobs, snapshot);
+      await operator.markApplied();
+    }
+    if (operator.answer) {
+      dependencies.logger.log('NOTICE', 'monitor decision', {
+        jobId: envelope.jobId, decision: operator.answer['decision'],
+        reason: operator.answer['reason'], step: status.step,
+        progress: true,
+      });
+      return {kind: 'reply', result: operator.answer};
+    }
+
     // What the grid says now and ahead, where the segment runs.
     const regionId = segment?.regionId ?? plan.segments[0]!.regionId;
     const region = catalog.require(regionId);
@@ -61,7 +106,7 @@ export function createMonitorIntensity(dependencies: SchedulerDependencies) {
     const step = status.step ?? 0;
     const remainingWorkMs = ((plan.totalSteps - step) / training.stepsPerHour) *
       HOUR_MS;
-    const deadlineMs = Date.parse(job.constraints.deadline);
+    const deadlineMs = operator.result.deadlineMs;
     const pausesSoFar = snapshot.segments.filter(
       (s) => s.endState === 'JOB_STATE_CANCELLED').length;
     const ranForMs = status.startTimeMs === null ? 0 : nowMs - status.startTimeMs;

@@ -10,7 +10,8 @@ import {
 } from '../../shared/footprint/segment-footprint.js';
 import {segmentInsertId, toFootprintRow} from
   '../../shared/ledger/footprint-rows.js';
-import {writeSnapshot} from '../../shared/jobs/job-snapshot.js';
+import {finishedStateOf, writeSnapshot} from
+  '../../shared/jobs/job-snapshot.js';
 import {settleJobBudget} from '../../shared/budgets/budget-settlement.js';
 import {loadBudgetsConfig} from '../../shared/budgets/budget-source.js';
 import type {SchedulerDependencies} from '../dependencies.js';
@@ -115,7 +116,7 @@ export function createRecordFootprint(dependencies: SchedulerDependencies) {
       startMs: footprints[0]?.startMs ?? clock.nowMs(),
       nowMs: clock.nowMs(),
     });
-    snapshot.state = 'completed';
+    snapshot.state = finishedStateOf(snapshot);
     snapshot.updatedAtMs = clock.nowMs();
     await writeSnapshot(dependencies.blobs, snapshot);
 

@@ -9,6 +9,7 @@ export const JOB_STATES = [
   'paused',
   'completed',
   'failed',
+  'cancelled',
 ] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
@@ -52,6 +53,28 @@ export interface JobSnapshot {
   failureReason?: string;
   /** The pause policy's memory between polls (streaks, dwell). */
   policyMemory?: Record<string, unknown>;
+  /** The operator cancel that ended the job, once one was applied. */
+  cancellation?: CancellationRecord;
+}
+
+/** An applied operator cancel, kept on the snapshot. */
+export interface CancellationRecord {
+  readonly commandId: string;
+  readonly atMs: number;
+  /** Who asked, as the publisher declared it; null when nobody said. */
+  readonly requestedBy: string | null;
+  /** Whether the running segment was checkpointed before it stopped. */
+  readonly checkpointFirst: boolean;
+}
+
+/**
+ * The state a job ends in once its footprint is recorded: cancelled when
+ * an operator cancel was applied, completed otherwise.
+ */
+export function finishedStateOf(
+  snapshot: JobSnapshot,
+): 'completed' | 'cancelled' {
+  return snapshot.cancellation ? 'cancelled' : 'completed';
 }
 
 /** Blob keys of one job. */

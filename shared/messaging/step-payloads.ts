@@ -36,9 +36,20 @@ export const forecastsReadyPayloadSchema = z
 /** `launch`: which segment to start. */
 export const launchPayloadSchema = z.object({segmentIndex}).loose();
 
-/** `monitor`: which running segment to watch. */
+/**
+ * `monitor`: which segment to watch, and where the lifecycle stands
+ * (`running` when absent; `paused` while an operator pause holds it).
+ */
 export const monitorPayloadSchema = z
-  .object({trainingJobName, segmentIndex})
+  .object({
+    trainingJobName,
+    segmentIndex,
+    phase: z
+      .enum(['running', 'waiting', 'paused'])
+      .optional()
+      .describe('Where the lifecycle stands when it asks; running when ' +
+        'absent'),
+  })
   .loose();
 
 /** `pause`: which running segment to checkpoint and stop. */

@@ -5,7 +5,9 @@
  * value), the next is asked, and the answer records which provider served
  * it and why each earlier one did not: degradation is visible, never
  * silent. Every answer carries its basis; with `requiredBasis` set, a
- * value on another basis is passed over like a failure.
+ * value on another basis is passed over like a failure. A link that knows
+ * what its credentials may read is passed over, without a call, for a
+ * zone outside that access (`outside-access`).
  */
 import {SchedulerError} from '../errors.js';
 import type {Logger} from '../ports/logger.js';
@@ -15,7 +17,15 @@ import type {
   IntensityReading,
   PowerBreakdown,
 } from './carbon-signal-provider.js';
+import {systemClock} from '../time/clock.js';
+import type {Clock} from '../time/clock.js';
 import type {IntensityBasis, IntensitySeries} from './intensity-series.js';
+import {decideAccess} from './provider-access.js';
+import type {
+  AccessSource,
+  ProviderAccess,
+  SignalKind,
+} from './provider-access.js';
 
 /** What a caller asks about: a grid zone, and the region where known. */
 export interface SignalTarget {
@@ -31,6 +41,8 @@ export interface SignalTarget {
 export interface ChainLink {
   readonly provider: CarbonSignalProvider;
   readonly keyBy?: 'zone' | 'region';
+  /** What the provider's credentials may read; absent: try every key. */
+  readonly access?: AccessSource;
 }
 
 /** Why one provider did not serve. */
@@ -38,7 +50,10 @@ export interface ProviderSkip {
   readonly provider: string;
   /** The key it was asked for; null when the target had none for it. */
   readonly key: string | null;
-  /** The error code, or `missing-value`, `basis-mismatch`, `no-key`. */
+  /**
+   * The error code, or `missing-value`, `basis-mismatch`, `no-key`,
+   * `outside-access` (the credentials may not read it; no call made).
+   */
   readonly code: string;
   readonly reason: string;
   /** Whether the failure may pass on retry (a 429, a 5xx, a timeout). */
@@ -81,6 +96,8 @@ export interface FallbackChainOptions {
    * {@link SchedulerError}; anything else (a bug) is thrown at once.
    */
   readonly fallsThrough?: (error: unknown) => boolean;
+  /** Stamps an access that could not be read; the wall by default. */
+  readonly clock?: Clock;
 }
 
 // Asks one provider; a string answer is a missing value, in words.
@@ -109,7 +126,8 @@ export class FallbackChain implements CarbonSignalProvider {
 
   /** The latest reading, from the first provider with a value. */
   latestFor(target: SignalTarget): Promise<ServedSignal<IntensityReading>> {
-    return this.serve(target, 'the latest intensity', async (provider, key) => {
+    return this.serve(target, 'the latest intensity', 'latest',
+      async (provider, key) => {
       const reading = await provider.latest(key);
       return reading.gramsPerKilowattHour === null
         ? 'the reading has no value'
@@ -123,7 +141,7 @@ export class FallbackChain implements CarbonSignalProvider {
     fromMs: number,
     toMs: number,
   ): Promise<ServedSignal<IntensitySeries>> {
-    return this.serve(target, 'history', async (provider, key) => {
+    return this.serve(target, 'history', 'history', async (provider, key) => {
       const series = await provider.history(key, fromMs, toMs);
       return seriesOrGap(series);
     });
@@ -134,7 +152,8 @@ export class FallbackChain implements CarbonSignalProvider {
     target: SignalTarget,
     options?: ForecastOptions,
   ): Promise<ServedSignal<IntensitySeries>> {
-    return this.serve(target, 'a forecast', async (provider, key) => {
+    return this.serve(target, 'a forecast', 'forecast',
+      async (provider, key) => {
       const series = await provider.forecast(key, options);
       return seriesOrGap(series);
     });
@@ -156,8 +175,19 @@ export class FallbackChain implements CarbonSignalProvider {
     }
     const {requiredBasis: _ignored, ...options} = this.options;
     const chain = new FallbackChain(withMix, options);
-    return chain.serve(target, 'a power breakdown', async (provider, key) =>
+    return chain.serve(target, 'a power breakdown', 'power-breakdown',
+      async (provider, key) =>
       ({value: await provider.powerBreakdown!(key), basis: null}));
+  }
+
+  /**
+   * What each link's credentials may read, asked through its access
+   * source (a daily cache); links without one are left out.
+   */
+  async accessByProvider(): Promise<ProviderAccess[]> {
+    const withAccess = this.links.filter((link) => link.access);
+    return Promise.all(withAccess.map((link) =>
+      this.accessOf(link)));
   }
 
   async latest(zone: string): Promise<IntensityReading> {
@@ -183,11 +213,12 @@ export class FallbackChain implements CarbonSignalProvider {
   private async serve<T>(
     target: SignalTarget,
     what: string,
+    kind: SignalKind,
     ask: Ask<T>,
   ): Promise<ServedSignal<T>> {
     const skipped: ProviderSkip[] = [];
     for (const link of this.links) {
-      const attempt = await this.attempt(link, target, ask);
+      const attempt = await this.attempt(link, target, kind, ask);
       if ('code' in attempt) {
         skipped.push(attempt);
         this.options.logger?.log('WARNING',
@@ -202,9 +233,24 @@ export class FallbackChain implements CarbonSignalProvider {
     throw new NoProviderServedError(`${what} for ${subject}`, skipped);
   }
 
+  // An access source that fails says nothing: every key is tried.
+  private async accessOf(link: ChainLink): Promise<ProviderAccess> {
+    try {
+      return await link.access!.access();
+    } catch (error) {
+      const reason = 'asking for access failed: ' +
+        (error instanceof Error ? error.message : String(error));
+      this.options.logger?.log('WARNING', reason,
+        {provider: link.provider.name});
+      return {status: 'unknown', provider: link.provider.name,
+        checkedAtMs: (this.options.clock ?? systemClock).nowMs(), reason};
+    }
+  }
+
   private async attempt<T>(
     link: ChainLink,
     target: SignalTarget,
+    kind: SignalKind,
     ask: Ask<T>,
   ): Promise<Attempt<T>> {
     const provider = link.provider.name;
@@ -214,6 +260,13 @@ export class FallbackChain implements CarbonSignalProvider {
     if (key === null) {
       return {provider, key, code: 'no-key', retryable: false,
         reason: 'the target has no grid zone for this provider'};
+    }
+    if (link.access) {
+      const decision = decideAccess(await this.accessOf(link), key, kind);
+      if (decision.verdict === 'outside') {
+        return {provider, key, code: 'outside-access', retryable: false,
+          reason: decision.reason};
+      }
     }
 
     let answer: Answer<T> | string;

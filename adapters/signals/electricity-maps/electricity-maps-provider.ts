@@ -7,6 +7,8 @@
  *
  * {@link https://portal.electricitymaps.com/docs/api}
  */
+import {createHash} from 'node:crypto';
+
 import type {z} from 'zod';
 
 import type {Logger} from '../../../shared/ports/logger.js';
@@ -16,6 +18,12 @@ import type {
   PowerBreakdown,
 } from '../../../shared/signals/carbon-signal-provider.js';
 import type {IntensityBasis} from '../../../shared/signals/intensity-series.js';
+import type {
+  AccessReportingProvider,
+  ProviderAccess,
+  SignalKind,
+} from '../../../shared/signals/provider-access.js';
+import {SchedulerError} from '../../../shared/errors.js';
 import {
   NoSignalDataError,
   NoSignalForZoneError,
@@ -127,7 +135,7 @@ export function createElectricityMapsProvider(
 }
 
 /** A {@link CarbonSignalProvider} over Electricity Maps v3. */
-export class ElectricityMapsProvider implements CarbonSignalProvider {
+export class ElectricityMapsProvider implements AccessReportingProvider {
   readonly name: string;
   readonly basis: IntensityBasis;
   private readonly emissionFactorType: EmissionFactorType;
@@ -308,6 +316,43 @@ export class ElectricityMapsProvider implements CarbonSignalProvider {
     }
   }
 
+  /**
+   * What the token may read, asked now (`GET /v3/zones`): each zone with
+   * the signals its routes allow. Places asked for by coordinates are
+   * left unchecked. A failed request is an `unknown` access.
+   */
+  async readAccess(): Promise<ProviderAccess> {
+    const checkedAtMs = this.clock.nowMs();
+    this.zonesPromise = undefined;
+    let zones: ReadableZone[];
+    try {
+      zones = await this.readableZones();
+    } catch (error) {
+      if (!(error instanceof SchedulerError)) throw error;
+      return {status: 'unknown', provider: this.name, checkedAtMs,
+        reason: `${PROVIDER} /v3/zones failed: ${error.message}`};
+    }
+    if (zones.length === 0) {
+      return {status: 'unknown', provider: this.name, checkedAtMs,
+        reason: `${PROVIDER} /v3/zones lists no access for this token`};
+    }
+    const signalsByZone: Record<string, SignalKind[]> = {};
+    for (const zone of zones) {
+      const signals = signalsOfRoutes(zone.access);
+      if (signals.length > 0) signalsByZone[zone.zone] = signals;
+    }
+    const unchecked = Object.keys(this.options.coordinatesByZone ?? {});
+    return {status: 'known', provider: this.name, checkedAtMs,
+      signalsByZone,
+      ...(unchecked.length > 0 ? {uncheckedKeys: unchecked} : {})};
+  }
+
+  /** A hash of the token, naming its cached access list. */
+  async credentialFingerprint(): Promise<string> {
+    return createHash('sha256').update(await this.token()).digest('hex')
+      .slice(0, 16);
+  }
+
   // Past-range in spans the API accepts, in order.
   private async pastRangeEntries(
     location: ElectricityMapsLocation,
@@ -446,6 +491,19 @@ function locationQuery(
       `coordinates for "${label}" are not finite numbers`);
   }
   return {lat: location.latitude, lon: location.longitude};
+}
+
+// The signals a zone's allowed routes serve (`*` serves all of them).
+function signalsOfRoutes(routes: readonly string[]): SignalKind[] {
+  const allowed = (route: string) => routes.includes('*') ||
+    routes.includes(route) || routes.includes(`${route.split('/')[0]}/*`);
+  const signals: SignalKind[] = [];
+  if (allowed('carbon-intensity/latest')) signals.push('latest');
+  if (allowed('carbon-intensity/history') ||
+    allowed('carbon-intensity/past-range')) signals.push('history');
+  if (allowed('carbon-intensity/forecast')) signals.push('forecast');
+  if (allowed('power-breakdown/latest')) signals.push('power-breakdown');
+  return signals;
 }
 
 function labelOf(location: ElectricityMapsLocation): string {

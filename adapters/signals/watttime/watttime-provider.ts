@@ -6,7 +6,11 @@
  *
  * {@link https://docs.watttime.org}
  */
+import {createHash} from 'node:crypto';
+
 import type {z} from 'zod';
+
+import {SchedulerError} from '../../../shared/errors.js';
 
 import type {Logger} from '../../../shared/ports/logger.js';
 import type {
@@ -14,6 +18,11 @@ import type {
   ForecastOptions,
 } from '../../../shared/signals/carbon-signal-provider.js';
 import type {IntensityPoint} from '../../../shared/signals/intensity-series.js';
+import type {
+  AccessReportingProvider,
+  ProviderAccess,
+  SignalKind,
+} from '../../../shared/signals/provider-access.js';
 import {
   NoSignalDataError,
   NoSignalForZoneError,
@@ -108,7 +117,7 @@ export function createWattTimeProvider(
 }
 
 /** A {@link CarbonSignalProvider} over WattTime v3 (marginal). */
-export class WattTimeProvider implements CarbonSignalProvider {
+export class WattTimeProvider implements AccessReportingProvider {
   readonly name = `${PROVIDER}:${SIGNAL_TYPE}`;
   readonly basis = 'marginal' as const;
   private readonly http: JsonHttpClient;
@@ -236,6 +245,39 @@ export class WattTimeProvider implements CarbonSignalProvider {
       this.accessPromise = undefined;
       throw error;
     }
+  }
+
+  /**
+   * What the credentials may read, asked now (`/v3/my-access`): each
+   * `co2_moer` region, for now, history and forecasts (WattTime has no
+   * power mix). A failed request is an `unknown` access.
+   */
+  async readAccess(): Promise<ProviderAccess> {
+    const checkedAtMs = this.clock.nowMs();
+    this.accessPromise = undefined;
+    let regions: WattTimeRegion[];
+    try {
+      regions = await this.readableRegions();
+    } catch (error) {
+      if (!(error instanceof SchedulerError)) throw error;
+      return {status: 'unknown', provider: this.name, checkedAtMs,
+        reason: `${PROVIDER} /v3/my-access failed: ${error.message}`};
+    }
+    const signals: SignalKind[] = ['latest', 'history', 'forecast'];
+    return {status: 'known', provider: this.name, checkedAtMs,
+      signalsByZone: Object.fromEntries(
+        regions.map((entry) => [entry.region, signals]))};
+  }
+
+  /** A hash of the user name, naming its cached access list. */
+  async credentialFingerprint(): Promise<string> {
+    const username = await readCredential(PROVIDER, {
+      value: this.options.username,
+      secretReader: this.options.secretReader,
+      secretName: this.options.usernameSecretName,
+      environmentVariable: WATTTIME_USERNAME_VARIABLE,
+      environment: this.options.environment});
+    return createHash('sha256').update(username).digest('hex').slice(0, 16);
   }
 
   // A data route read into a converted series.

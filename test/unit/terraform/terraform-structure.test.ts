@@ -135,11 +135,12 @@ describe('the Terraform module structure', function () {
         '${each.value.topic}--${each.value.function}');
     });
 
-  it('keeps an audit subscription with a retry policy on each unread topic',
+  it('keeps a week of every unread topic on a never-expiring subscription',
     () => {
       assert.deepEqual(module.locals.audited_topics, [...AUDITED_TOPICS]);
-      assert.ok(nestedBlock(resource('google_pubsub_subscription', 'audit'),
-        'retry_policy'));
+      const audit = resource('google_pubsub_subscription', 'audit');
+      assert.equal(audit.message_retention_duration, '604800s');
+      assert.equal(nestedBlock(audit, 'expiration_policy')?.ttl, '');
     });
 
   it('creates every topic the code and the workflow publish to', async () => {

@@ -1,6 +1,5 @@
 import type {CloudEvent} from '@google-cloud/functions-framework';
-import type {MessagePublishedData} from
-  '../../adapters/function-runtime/pubsub-event.js';
+import type {MessagePublishedData} from './pubsub-event.js';
 
 /** The body of a Pub/Sub push request, as the subscription POSTs it. */
 interface PushBody {

@@ -11,8 +11,8 @@ export interface TrainerArguments {
   readonly maxSteps: number;
   readonly checkpointEverySteps: number;
   readonly seed: number;
-  /** A fault a test asked for (`--test-fault`); null in production. */
-  readonly testFault: TrainerTestFault | null;
+  /** A fault a test asked for (`--test-fault`); absent in production. */
+  readonly testFault?: TrainerTestFault;
 }
 
 /** A command-line argument of the trainer is missing or out of range. */
@@ -62,12 +62,14 @@ export function parseTrainerArguments(
     maxSteps: integerFlag(values, 'max-steps', 1),
     checkpointEverySteps: integerFlag(values, 'checkpoint-every', 1),
     seed: integerFlag(values, 'seed', 0),
-    testFault: testFaultFlag(values['test-fault']),
+    ...testFaultFlag(values['test-fault']),
   };
 }
 
-function testFaultFlag(text: string | undefined): TrainerTestFault | null {
-  if (text === undefined) return null;
+function testFaultFlag(
+  text: string | undefined,
+): {testFault?: TrainerTestFault} {
+  if (text === undefined) return {};
   const fault = TRAINER_TEST_FAULTS.find((name) => name === text);
   if (!fault) {
     throw new TrainerArgumentError(
@@ -75,7 +77,7 @@ function testFaultFlag(text: string | undefined): TrainerTestFault | null {
         `got ${JSON.stringify(text)}; leave it out outside tests`,
     );
   }
-  return fault;
+  return {testFault: fault};
 }
 
 function integerFlag(

@@ -10,8 +10,7 @@ import type {TrainingBackend} from '../../shared/ports/training-backend.js';
 import type {CarbonSignalProvider} from
   '../../shared/signals/carbon-signal-provider.js';
 import {systemClock} from '../../shared/time/clock.js';
-import {HttpCallbackSender} from '../function-runtime/http-callback-sender.js';
-import {createGcsBlobStore} from '../gcs/gcs-blob-store.js';
+import {lazyGcsBlobStore} from '../gcs/lazy-gcs-blob-store.js';
 import {PubSubPublisher} from '../pubsub/pubsub-publisher.js';
 import {
   loadLedgerWriter,
@@ -21,6 +20,8 @@ import {
   type CloudAdapterContext,
 } from './cloud-adapters.js';
 import {readCloudSettings} from './cloud-settings.js';
+import {lazyCallbackSender} from './lazy-callback-sender.js';
+import {lazyRegionCatalog} from './lazy-region-catalog.js';
 import {unavailablePort, unwiredPort} from './unwired-port.js';
 
 /** The step ports plus the lifecycle starter ingest-job uses. */
@@ -52,8 +53,9 @@ const built = new Map<string, Promise<CloudDependencies>>();
 
 /**
  * The ports of one step function in the cloud, built once per instance
- * on its first event: Pub/Sub, the state bucket, authorised callbacks,
- * and only the heavy clients listed in {@link FUNCTION_NEEDS}. A failed
+ * on its first event: Pub/Sub, the state bucket and authorised callbacks
+ * (their clients loaded on first use), and only the heavy clients listed
+ * in {@link FUNCTION_NEEDS}. A failed
  * build is forgotten, so the next delivery tries again.
  */
 export function cloudStepDependencies(
@@ -75,7 +77,7 @@ export async function cloudIngestDependencies(): Promise<
   const step = await cloudStepDependencies('ingest-job');
   const settings = readCloudSettings();
   const intake = settings.intakeBucket
-    ? await createGcsBlobStore(settings.intakeBucket, {
+    ? lazyGcsBlobStore(settings.intakeBucket, {
       projectId: settings.projectId,
     })
     : unwiredPort<BlobStore>('intake bucket (set INTAKE_BUCKET)',
@@ -101,10 +103,12 @@ async function buildStepDependencies(
   const clock = systemClock;
   const {PubSub} = await import('@google-cloud/pubsub');
   const pubsub = new PubSub({projectId: settings.projectId});
-  const blobs = await createGcsBlobStore(settings.stateBucket, {
+  // The Storage client and the callback HTTP client load on first use,
+  // so a message refused before it reaches the bucket pays for neither.
+  const blobs = lazyGcsBlobStore(settings.stateBucket, {
     projectId: settings.projectId,
   });
-  const callbacks = new HttpCallbackSender(async () => {
+  const callbacks = lazyCallbackSender(async () => {
     const token = await pubsub.auth.getAccessToken();
     if (!token) throw new Error('no access token for the workflow callback');
     return token;
@@ -133,7 +137,7 @@ async function buildStepDependencies(
   const catalog = await port<RegionCatalog>('catalog', async () => {
     const {loadRegionCatalog} = await import(
       '../../shared/catalog/region-catalog.js');
-    return loadRegionCatalog();
+    return lazyRegionCatalog(loadRegionCatalog);
   });
   const training = await port<TrainingBackend>('training',
     async () => loadTrainingBackend(context));

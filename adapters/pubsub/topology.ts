@@ -62,12 +62,13 @@ export async function ensureTopology(
     }
   }
 
-  // Audit copies are kept a week and never expire, as Terraform sets them;
-  // no backoff, so `dlq list` (which nacks) hands them straight back.
+  // Audit copies are kept a week, as Terraform keeps them (which also
+  // makes them never expire; the emulator reads an empty expiration
+  // policy otherwise, so none is sent); no backoff, so `dlq list` (which
+  // nacks) hands them straight back.
   for (const topic of AUDITED_TOPICS) {
     await ensureSubscription(pubsub, topic, auditSubscriptionName(topic), {
       messageRetentionDuration: {seconds: 7 * 24 * 3600},
-      expirationPolicy: {},
     });
   }
 }

@@ -18,7 +18,6 @@ import type {
 import {systemClock} from '../../shared/time/clock.js';
 import type {Clock} from '../../shared/time/clock.js';
 import {asCapacityError} from './capacity-errors.js';
-import {assertCustomJobIntact} from './custom-job-proto-check.js';
 import {buildCustomJob, segmentDisplayName} from './custom-job-request.js';
 import {hasSegmentLabels, segmentLabelFilter} from './job-labels.js';
 import {createRegionalJobClient} from './job-service-client.js';
@@ -227,6 +226,9 @@ export function createVertexTrainingBackend(
           options.maxTimeoutSeconds ?? DEFAULT_MAX_TIMEOUT_SECONDS,
         catalog: options.catalog,
       });
+      // The check loads the whole aiplatform package: only on a launch.
+      const {assertCustomJobIntact} = await import(
+        './custom-job-proto-check.js');
       assertCustomJobIntact(customJob);
 
       let created: CustomJob;

@@ -11,6 +11,10 @@ import type {
   RegionForecast,
 } from '../../shared/jobs/forecast-bundle.js';
 import {readJson} from '../../shared/ports/blob-store.js';
+import type {
+  CarbonSignalProvider,
+} from '../../shared/signals/carbon-signal-provider.js';
+import {FallbackChain} from '../../shared/signals/fallback-chain.js';
 import type {JobRequest} from '../../shared/schemas/job-request.js';
 import type {Envelope} from '../../shared/messaging/envelope.js';
 import type {SchedulerDependencies} from '../dependencies.js';
@@ -117,14 +121,12 @@ async function fetchBundle(
   for (const region of filtered.eligible) {
     const zone = region.electricityMapsZone!;
     try {
-      const series = await signals.forecast(zone, {
-        horizonHours: FORECAST_HORIZON_HOURS,
-      });
+      const served = await forecastServed(signals, zone, region.id);
       regions.push({
         regionId: region.id,
         zone,
         powerUsageEffectiveness: region.powerUsageEffectiveness.value,
-        series,
+        ...served,
       });
     } catch (error) {
       if (!(error instanceof SchedulerError) || error.retryable) throw error;
@@ -143,4 +145,23 @@ async function fetchBundle(
     regions,
     excluded,
   };
+}
+
+// A region's forecast and which signal served it: through the chain (per
+// zone, the static link per region), else the one provider.
+async function forecastServed(
+  signals: CarbonSignalProvider,
+  zone: string,
+  regionId: string,
+): Promise<Pick<RegionForecast, 'series' | 'provider' | 'basis' |
+  'skipped'>> {
+  const options = {horizonHours: FORECAST_HORIZON_HOURS};
+  if (signals instanceof FallbackChain) {
+    const served = await signals.forecastFor({zone, regionId}, options);
+    return {series: served.value, provider: served.provider,
+      basis: served.value.basis, skipped: served.skipped};
+  }
+  const series = await signals.forecast(zone, options);
+  return {series, provider: signals.name, basis: series.basis,
+    skipped: []};
 }

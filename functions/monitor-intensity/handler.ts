@@ -33,9 +33,6 @@ export function createMonitorIntensity(dependencies: SchedulerDependencies) {
     const name = String(envelope.payload.trainingJobName ?? '');
     const job = await loadJobRequest(dependencies, envelope.jobId);
     const snapshot = await loadSnapshot(dependencies, envelope.jobId);
-    const plan = await loadPlan(dependencies, snapshot.planPointer);
-    const segment = snapshot.segments.find((s) => s.trainingJobName === name);
-    const status = await training.describe(name);
     const nowMs = clock.nowMs();
     const requestDeadlineMs = Date.parse(job.constraints.deadline);
     const phase = MONITOR_PHASES.find(
@@ -55,6 +52,9 @@ export function createMonitorIntensity(dependencies: SchedulerDependencies) {
       await operator.markApplied();
       return {kind: 'reply', result: answer};
     }
+    const plan = await loadPlan(dependencies, snapshot.planPointer);
+    const segment = snapshot.segments.find((s) => s.trainingJobName === name);
+    const status = await training.describe(name);
 
     // A finished or broken segment ends the monitoring.
     if (status.state === 'JOB_STATE_SUCCEEDED' ||

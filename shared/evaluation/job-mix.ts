@@ -21,13 +21,13 @@ export const DEFAULT_JOB_MIX: JobMix = {
   residencies: ['home', 'EU', 'US', 'any'],
   deadlines: ['next-workday', 'plus-24h', 'plus-48h'],
   durationsHours: [1, 4, 12, 36, 90],
-  originStepHours: 1751,
+  originStepHours: 521,
   itPowerKilowatts: 1,
   maxPauses: 4,
   checkpointsPerJob: 12,
   checkpointOverheadMinutes: 5,
   restartOverheadMinutes: 10,
-  replanImprovementFraction: 0.01,
+  replanImprovementFraction: 0,
 };
 
 /** History the forecaster needs before a job's submission. */

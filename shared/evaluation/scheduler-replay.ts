@@ -1,12 +1,18 @@
 /**
  * The product's own scheduling replayed hour by hour: at each hour the
  * job has not started (or is paused), fresh honest forecasts are issued
- * and the product's planner plans what is left; the fresher plan replaces
- * the current one only when it is better by more than a threshold. A
- * planned segment that starts within the hour is run as planned.
+ * and the product's planner plans what is left; the planner's re-planning
+ * rule (shared/planner/replan.ts) decides whether the fresher plan
+ * replaces the current one, both priced on the fresh forecast. A plan
+ * whose start falls within the hour is launched, never postponed. While
+ * an interruptible job runs, the monitor's pause policy is polled each
+ * hour (see running-segment.ts).
  */
 import {planContiguous} from '../planner/contiguous-plan.js';
 import {planInterruptible} from '../planner/interruptible-plan.js';
+import {shouldReplace} from '../planner/replan.js';
+import type {PolicyMemory} from '../policy/policy-types.js';
+import {INITIAL_MEMORY} from '../policy/policy-types.js';
 import type {EvaluationJob, ExecutedSegment} from './evaluation-types.js';
 import {HOUR_MS} from './hourly-values.js';
 import {
@@ -14,6 +20,7 @@ import {
   forecastGrams,
   type ReplayContext,
 } from './replay-context.js';
+import {runSegment} from './running-segment.js';
 
 /** Segments the pieces of a planned run; `workMs` is what they do. */
 interface PlannedRun extends ExecutedSegment {
@@ -56,7 +63,7 @@ export function replayContiguous(
       workMs: job.workMs}] : null;
     current = better(context, current === null ? null : [current], fresh,
       plan.feasible ? plan.chosen.expectedEmissionsGrams : 0,
-      nowMs)?.[0] ?? null;
+      nowMs, job.deadlineMs)?.[0] ?? null;
 
     // No plan at all (no forecast anywhere): run at once at home.
     current ??= {regionId: job.homeRegionId, startMs: nowMs,
@@ -70,8 +77,9 @@ export function replayContiguous(
 
 /**
  * A job that may pause: re-plan the remaining work each idle hour on the
- * checkpoint grid, run the plan's first segment when it comes, then
- * re-plan what is left after it (the resume pays the restart overhead).
+ * checkpoint grid, run the plan's first segment when it comes (the pause
+ * policy may end it early), then re-plan what is left after it (the
+ * resume pays the restart overhead).
  */
 export function replayInterruptible(
   job: EvaluationJob,
@@ -81,6 +89,7 @@ export function replayInterruptible(
   let remainingMs = job.workMs;
   let current: PlannedRun[] | null = null;
   let replans = 0;
+  let memory: PolicyMemory = INITIAL_MEMORY;
   let nowMs = job.submittedAtMs;
   while (remainingMs > 0) {
     const restartMs = executed.length > 0 ? job.restartOverheadMs : 0;
@@ -99,7 +108,8 @@ export function replayInterruptible(
       regionId: segment.regionId, startMs: segment.startMs,
       endMs: segment.endMs, workMs: segment.workMs})) : null;
     current = better(context, current, fresh,
-      plan.feasible ? plan.totalEmissionsGrams : 0, nowMs);
+      plan.feasible ? plan.totalEmissionsGrams : 0, nowMs,
+      job.deadlineMs - restartMs);
 
     // No plan fits: run what is left at once where the job last ran.
     current ??= [{regionId: executed.at(-1)?.regionId ?? job.homeRegionId,
@@ -112,22 +122,24 @@ export function replayInterruptible(
 
     // Run the first segment; a resumed one spends the restart first
     // (the plan was made for a deadline that much earlier).
-    const endMs = first.endMs + restartMs;
-    executed.push({regionId: first.regionId, startMs: first.startMs, endMs});
-    remainingMs = Math.max(0, remainingMs - first.workMs);
+    const run = runSegment(context, job, {...first,
+      endMs: first.endMs + restartMs}, {restartMs, remainingMs,
+      pausesLeft: job.maxPauses - executed.length, memory});
+    memory = run.memory;
+    executed.push(run.segment);
+    remainingMs = Math.max(0, remainingMs - run.workMs);
     if (remainingMs < 1) break;
-    nowMs = Math.ceil(endMs / HOUR_MS) * HOUR_MS;
+    nowMs = Math.ceil(run.segment.endMs / HOUR_MS) * HOUR_MS;
     current = null;
   }
   return {segments: executed, replans};
 }
 
-// TODO(evaluation): use the planner's own re-planning rule (issue 4 item
-// 4) and the pause policy for running segments once they exist; this
-// local threshold rule can go then.
 /**
- * The plan to follow: the fresh one unless the current one, priced on
- * the fresh forecast, is within the improvement threshold of it.
+ * The plan to follow, by the planner's re-planning rule: the current
+ * plan is re-priced on the fresh forecast and gives way only to a fresh
+ * plan better by the mix's threshold; one due within the hour is
+ * launched as it is.
  */
 function better(
   context: ReplayContext,
@@ -135,11 +147,15 @@ function better(
   fresh: PlannedRun[] | null,
   freshGrams: number,
   nowMs: number,
+  deadlineMs: number,
 ): PlannedRun[] | null {
   if (fresh === null) return current;
   if (current === null) return fresh;
-  const keptGrams = forecastGrams(context, current, nowMs);
-  if (keptGrams === null) return fresh;
-  return freshGrams < keptGrams * (1 - context.replanImprovementFraction) ?
-    fresh : current;
+  const decision = shouldReplace(
+    {startMs: current[0]!.startMs, finishMs: current.at(-1)!.endMs,
+      expectedEmissionsGrams: forecastGrams(context, current, nowMs)},
+    {startMs: fresh[0]!.startMs, finishMs: fresh.at(-1)!.endMs,
+      expectedEmissionsGrams: freshGrams},
+    context.replanImprovementFraction, deadlineMs, nowMs, HOUR_MS);
+  return decision.replace ? fresh : current;
 }

@@ -1,4 +1,8 @@
-import type {IntensitySeries} from '../signals/intensity-series.js';
+import type {ProviderSkip} from '../signals/fallback-chain.js';
+import type {
+  IntensityBasis,
+  IntensitySeries,
+} from '../signals/intensity-series.js';
 
 /** A region the planner may use, with the forecast fetched for it. */
 export interface RegionForecast {
@@ -6,6 +10,15 @@ export interface RegionForecast {
   readonly zone: string;
   readonly powerUsageEffectiveness: number;
   readonly series: IntensitySeries;
+  /** The provider that served this region's forecast. */
+  readonly provider?: string;
+  /** The basis of that forecast (marginal, average-lifecycle, ...). */
+  readonly basis?: IntensityBasis;
+  /**
+   * Providers passed over for this region, in order, and why (e.g.
+   * `outside-access` when the credentials may not read its zone).
+   */
+  readonly skipped?: readonly ProviderSkip[];
 }
 
 /** A region left out of planning, and why. */
@@ -24,6 +37,7 @@ export interface ForecastBundle {
   readonly jobId: string;
   readonly requestId: string;
   readonly issuedAtMs: number;
+  /** The configured provider (or chain); each region names its own. */
   readonly provider: string;
   readonly regions: readonly RegionForecast[];
   readonly excluded: readonly ExcludedRegionRecord[];

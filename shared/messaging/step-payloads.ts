@@ -38,11 +38,14 @@ export const launchPayloadSchema = z.object({segmentIndex}).loose();
 
 /**
  * `monitor`: which segment to watch, and where the lifecycle stands
- * (`running` when absent; `paused` while an operator pause holds it).
+ * (`running` when absent; `paused` while an operator pause holds it;
+ * `waiting` before the first launch, when no segment exists yet).
  */
 export const monitorPayloadSchema = z
   .object({
-    trainingJobName,
+    trainingJobName: trainingJobName
+      .optional()
+      .describe('Name of the segment to watch; required unless waiting'),
     segmentIndex,
     phase: z
       .enum(['running', 'waiting', 'paused'])
@@ -50,7 +53,17 @@ export const monitorPayloadSchema = z
       .describe('Where the lifecycle stands when it asks; running when ' +
         'absent'),
   })
-  .loose();
+  .loose()
+  .superRefine((payload, context) => {
+    if (payload.phase !== 'waiting' && payload.trainingJobName === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['trainingJobName'],
+        message: 'is required unless phase is waiting: name the segment ' +
+          'to watch',
+      });
+    }
+  });
 
 /** `pause`: which running segment to checkpoint and stop. */
 export const pausePayloadSchema = z

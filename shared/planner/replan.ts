@@ -26,6 +26,7 @@ export type ReplanReason =
   | 'fresh-unpriced'
   | 'current-misses-deadline'
   | 'current-start-passed'
+  | 'current-start-arrived'
   | 'current-unpriced';
 
 /** The decision, with the numbers behind it. */
@@ -46,10 +47,15 @@ export interface ReplanDecision {
  * after the deadline) gives way to any feasible fresh plan. A plan that
  * cannot be priced never wins on price: an unpriced fresh plan is
  * refused, an unpriced current plan is kept unless it is infeasible.
+ * A feasible current plan whose start has arrived (it starts before
+ * `nowMs + launchLeadMs`, the next decision) is launched, not postponed:
+ * a fresher forecast may move a plan while it waits, never at its slot.
  *
  * @param thresholdFraction - e.g. 0.05: at least 5 % better to replace
  * @param nowMs - the decision instant (default: fresh.startMs, i.e. no
  *   check that the fresh plan lies ahead)
+ * @param launchLeadMs - how soon before its start a plan is due to be
+ *   launched (default 0: never kept for that reason alone)
  * @throws PlannerInputError for a threshold outside [0, 1) or a
  *   non-finite instant
  */
@@ -59,11 +65,16 @@ export function shouldReplace(
   thresholdFraction: number,
   deadlineMs: number,
   nowMs: number = freshPlan.startMs,
+  launchLeadMs = 0,
 ): ReplanDecision {
   if (!(Number.isFinite(thresholdFraction) && thresholdFraction >= 0 &&
     thresholdFraction < 1)) {
     throw new PlannerInputError('thresholdFraction',
       `${thresholdFraction} is unusable`, 'a number in [0, 1)');
+  }
+  if (!(Number.isFinite(launchLeadMs) && launchLeadMs >= 0)) {
+    throw new PlannerInputError('launchLeadMs',
+      `${launchLeadMs} is unusable`, 'a finite number of ms >= 0');
   }
   for (const [field, value] of [['deadlineMs', deadlineMs],
     ['nowMs', nowMs]] as const) {
@@ -95,6 +106,9 @@ export function shouldReplace(
   }
   if (currentPlan.startMs < nowMs) {
     return decide(true, 'current-start-passed');
+  }
+  if (currentPlan.startMs < nowMs + launchLeadMs) {
+    return decide(false, 'current-start-arrived');
   }
   if (current === null) return decide(false, 'current-unpriced');
 

@@ -64,6 +64,34 @@ describe('shouldReplace', () => {
       assert.equal(kept.savingGrams, null);
     });
 
+  it('launches a plan whose start has arrived instead of postponing it',
+    () => {
+      const decision = shouldReplace(plan(10, 8, 1000), plan(20, 8, 100),
+        0.05, deadlineMs, 10 * HOUR_MS, HOUR_MS);
+      assert.equal(decision.replace, false);
+      assert.equal(decision.reason, 'current-start-arrived');
+      assert.equal(decision.savingGrams, 900);
+    });
+
+  it('still moves a plan whose start lies beyond the launch lead', () => {
+    const decision = shouldReplace(plan(11, 8, 1000), plan(20, 8, 100),
+      0.05, deadlineMs, 10 * HOUR_MS, HOUR_MS);
+    assert.equal(decision.replace, true);
+    assert.equal(decision.reason, 'better-by-threshold');
+  });
+
+  it('gives way at the slot when the current plan would end late', () => {
+    const decision = shouldReplace(plan(44, 8, 1000), plan(44, 4, 100),
+      0.05, deadlineMs, 44 * HOUR_MS, HOUR_MS);
+    assert.equal(decision.replace, true);
+    assert.equal(decision.reason, 'current-misses-deadline');
+  });
+
+  it('names the launch lead when it is negative', () => {
+    assert.throws(() => shouldReplace(plan(1, 1, 1), plan(1, 1, 1), 0,
+      deadlineMs, 0, -1), /launchLeadMs: -1 is unusable/);
+  });
+
   it('names the threshold field when it is out of range', () => {
     assert.throws(() => shouldReplace(plan(1, 1, 1), plan(1, 1, 1), 1.5,
       deadlineMs), /thresholdFraction: 1.5 is unusable/);

@@ -3,16 +3,20 @@ import {WorkflowExecutionError} from
   '../../../adapters/local/workflow-runner/workflow-errors.js';
 import type {Responder} from './fake-function-side.js';
 import {
+  isWaitCheck,
+  lifecycleSequence,
   ok,
   planResult,
   runLifecycle,
   scriptedFunctions,
   timeline,
+  type LifecycleRun,
 } from './lifecycle-harness.js';
 
 // The happy path up to the launch, then what the test scripts.
 function withMonitor(monitor: Responder, pause?: Responder): Responder {
   return (message, history) => {
+    if (isWaitCheck(message)) return scriptedFunctions(message, history);
     switch (message.envelope.step) {
       case 'monitor':
         return monitor(message, history);
@@ -30,6 +34,10 @@ function withMonitor(monitor: Responder, pause?: Responder): Responder {
   };
 }
 
+// The lifecycle's own requests, without the wake-ups of the wait.
+const requests = (run: LifecycleRun) =>
+  run.received.filter((message) => !isWaitCheck(message));
+
 const phaseOf = (message: {envelope: Record<string, unknown>}) =>
   (message.envelope['payload'] as Record<string, unknown>)['phase'];
 
@@ -37,19 +45,19 @@ describe('lifecycle.yaml under operator commands (fake function side)',
   () => {
     it('checkpoints, records the footprint and ends cancelled on a cancel',
       async () => {
-        const run = await runLifecycle(withMonitor((message) =>
-          message.envelope.sequence === 4
+        const run = await runLifecycle(withMonitor((message, history) =>
+          lifecycleSequence(message, history) === 4
             ? [ok(message, {decision: 'continue', reason: 'grid clean'})]
             : [ok(message, {decision: 'cancel', checkpointFirst: true,
               reason: 'operator-cancel', commandId: 'c-1'})]));
-        assert.deepEqual(timeline(run.received), [
+        assert.deepEqual(timeline(requests(run)), [
           ['00:00:00', 'plan-requests', 'j-42:plan:1', 1],
-          ['06:00:00', 'plan-requests', 'j-42:plan:2', 1],
-          ['09:00:00', 'launch-requests', 'j-42:launch:3', 1],
-          ['09:30:00', 'monitor-requests', 'j-42:monitor:4', 1],
-          ['10:00:00', 'monitor-requests', 'j-42:monitor:5', 1],
-          ['10:00:00', 'pause-requests', 'j-42:pause:6', 1],
-          ['10:00:00', 'footprint-requests', 'j-42:footprint:7', 1],
+          ['06:00:00', 'plan-requests', 'j-42:plan:14', 1],
+          ['09:00:00', 'launch-requests', 'j-42:launch:21', 1],
+          ['09:30:00', 'monitor-requests', 'j-42:monitor:22', 1],
+          ['10:00:00', 'monitor-requests', 'j-42:monitor:23', 1],
+          ['10:00:00', 'pause-requests', 'j-42:pause:24', 1],
+          ['10:00:00', 'footprint-requests', 'j-42:footprint:25', 1],
         ]);
         assert.deepEqual(run.outcome, {result: {
           jobId: 'j-42',
@@ -67,7 +75,7 @@ describe('lifecycle.yaml under operator commands (fake function side)',
         const run = await runLifecycle(withMonitor((message) =>
           [ok(message, {decision: 'cancel', checkpointFirst: false,
             commandId: 'c-2'})]));
-        assert.deepEqual(run.received.map((m) => m.topicName).slice(3), [
+        assert.deepEqual(requests(run).map((m) => m.topicName).slice(3), [
           'monitor-requests', 'footprint-requests']);
         const result = (run.outcome as {result: Record<string, unknown>})
           .result;
@@ -78,9 +86,9 @@ describe('lifecycle.yaml under operator commands (fake function side)',
       });
 
     it('holds a paused job, asking each poll, until a resume', async () => {
-      const run = await runLifecycle(withMonitor((message) => {
+      const run = await runLifecycle(withMonitor((message, history) => {
         const phase = phaseOf(message);
-        const {sequence} = message.envelope;
+        const sequence = lifecycleSequence(message, history);
         if (phase === 'paused') {
           return [ok(message, sequence < 9
             ? {decision: 'hold', reason: 'operator-pause'}
@@ -92,23 +100,23 @@ describe('lifecycle.yaml under operator commands (fake function side)',
         }
         return [ok(message, {decision: 'completed', reason: 'done'})];
       }));
-      assert.deepEqual(timeline(run.received), [
+      assert.deepEqual(timeline(requests(run)), [
         ['00:00:00', 'plan-requests', 'j-42:plan:1', 1],
-        ['06:00:00', 'plan-requests', 'j-42:plan:2', 1],
-        ['09:00:00', 'launch-requests', 'j-42:launch:3', 1],
-        ['09:30:00', 'monitor-requests', 'j-42:monitor:4', 1],
-        ['09:30:00', 'pause-requests', 'j-42:pause:5', 1],
-        ['10:00:00', 'monitor-requests', 'j-42:monitor:6', 1],
-        ['10:30:00', 'monitor-requests', 'j-42:monitor:7', 1],
-        ['11:00:00', 'monitor-requests', 'j-42:monitor:8', 1],
-        ['11:30:00', 'monitor-requests', 'j-42:monitor:9', 1],
-        ['11:30:00', 'resume-requests', 'j-42:resume:10', 1],
-        ['12:00:00', 'monitor-requests', 'j-42:monitor:11', 1],
-        ['12:00:00', 'footprint-requests', 'j-42:footprint:12', 1],
+        ['06:00:00', 'plan-requests', 'j-42:plan:14', 1],
+        ['09:00:00', 'launch-requests', 'j-42:launch:21', 1],
+        ['09:30:00', 'monitor-requests', 'j-42:monitor:22', 1],
+        ['09:30:00', 'pause-requests', 'j-42:pause:23', 1],
+        ['10:00:00', 'monitor-requests', 'j-42:monitor:24', 1],
+        ['10:30:00', 'monitor-requests', 'j-42:monitor:25', 1],
+        ['11:00:00', 'monitor-requests', 'j-42:monitor:26', 1],
+        ['11:30:00', 'monitor-requests', 'j-42:monitor:27', 1],
+        ['11:30:00', 'resume-requests', 'j-42:resume:28', 1],
+        ['12:00:00', 'monitor-requests', 'j-42:monitor:29', 1],
+        ['12:00:00', 'footprint-requests', 'j-42:footprint:30', 1],
       ]);
-      assert.deepEqual(run.received.slice(5, 9).map(phaseOf),
+      assert.deepEqual(requests(run).slice(5, 9).map(phaseOf),
         ['paused', 'paused', 'paused', 'paused']);
-      assert.equal(phaseOf(run.received[10]!), undefined);
+      assert.equal(phaseOf(requests(run)[10]!), undefined);
       const result = (run.outcome as {result: Record<string, unknown>})
         .result;
       assert.equal(result['status'], 'completed');
@@ -130,7 +138,7 @@ describe('lifecycle.yaml under operator commands (fake function side)',
               reason: 'operator-cancel', commandId: 'c-3'})]
             : [ok(message, {decision: 'pause', hold: true,
               resumeAt: null})]));
-        assert.deepEqual(run.received.map((m) => m.topicName).slice(3), [
+        assert.deepEqual(requests(run).map((m) => m.topicName).slice(3), [
           'monitor-requests', 'pause-requests', 'monitor-requests',
           'footprint-requests']);
         const result = (run.outcome as {result: Record<string, unknown>})
@@ -156,5 +164,79 @@ describe('lifecycle.yaml under operator commands (fake function side)',
         assert.match((error.error as {message: string}).message,
           /hold, resume or cancel, got "continue"/);
         assert.equal(run.received.at(-1)!.topicName, 'job-events');
+      });
+    // Answers the wake-ups of the wait by virtual time.
+    function waitAnswers(
+      answer: (clock: string) => Record<string, unknown>,
+    ): Responder {
+      return (message, history) => {
+        if (isWaitCheck(message)) {
+          return [ok(message, answer(new Date(message.atMs).toISOString()
+            .slice(11, 19)))];
+        }
+        return message.envelope.step === 'footprint'
+          ? [ok(message, {summary: {emissionsGrams: 0}})]
+          : scriptedFunctions(message, history);
+      };
+    }
+
+    it('starts at once on start-now while waiting', async () => {
+      const run = await runLifecycle(waitAnswers((clock) =>
+        clock === '02:00:00'
+          ? {decision: 'start-now', reason: 'operator-run-now'}
+          : {decision: 'wait'}));
+      const launch = run.received.find(
+        (message) => message.topicName === 'launch-requests')!;
+      assert.equal(new Date(launch.atMs).toISOString().slice(11, 19),
+        '02:00:00');
+      assert.equal(run.received.filter(isWaitCheck).length, 4);
+      assert.equal(launch.envelope.requestId, 'j-42:launch:6');
+      assert.equal(run.received.filter(
+        (message) => message.topicName === 'plan-requests').length, 1,
+        'no replan once started');
+    });
+
+    it('keeps a held job waiting past its slot until the hold lifts',
+      async () => {
+        const run = await runLifecycle(waitAnswers((clock) =>
+          clock >= '08:00:00' && clock < '10:30:00'
+            ? {decision: 'hold', reason: 'operator-pause'}
+            : {decision: 'wait'}));
+        const launch = run.received.find(
+          (message) => message.topicName === 'launch-requests')!;
+        assert.equal(new Date(launch.atMs).toISOString().slice(11, 19),
+          '10:30:00');
+        const checks = timeline(run.received.filter(isWaitCheck))
+          .map((row) => row[0]);
+        assert.deepEqual(checks.slice(-6), ['08:00:00', '08:30:00',
+          '09:00:00', '09:30:00', '10:00:00', '10:30:00']);
+      });
+
+    it('records the footprint and ends cancelled on a cancel while waiting',
+      async () => {
+        const run = await runLifecycle(waitAnswers((clock) =>
+          clock === '01:00:00'
+            ? {decision: 'cancel', checkpointFirst: false,
+              reason: 'operator-cancel', commandId: 'c-4'}
+            : {decision: 'wait'}));
+        assert.deepEqual(run.received.map((message) => message.topicName), [
+          'plan-requests', 'monitor-requests', 'monitor-requests',
+          'footprint-requests']);
+        const result = (run.outcome as {result: Record<string, unknown>})
+          .result;
+        assert.equal(result['status'], 'cancelled');
+        assert.deepEqual(result['cancellation'], {commandId: 'c-4',
+          reason: 'operator-cancel', checkpointStep: null,
+          cancelledAt: '2025-03-01T01:00:00.000Z'});
+      });
+
+    it('fails naming the answer when a waiting job hears something else',
+      async () => {
+        const run = await runLifecycle(waitAnswers(() =>
+          ({decision: 'continue'})));
+        assert.ok('error' in run.outcome);
+        const error = run.outcome.error as WorkflowExecutionError;
+        assert.match((error.error as {message: string}).message,
+          /wait, hold, start-now or cancel, got "continue"/);
       });
   });

@@ -43,13 +43,36 @@ export function planResult(startAt: string) {
   };
 }
 
+/** Whether a message is a wake-up check while waiting for the slot. */
+export function isWaitCheck(message: ReceivedMessage): boolean {
+  const payload = message.envelope['payload'] as Record<string, unknown>;
+  return message.envelope.step === 'monitor' && payload['phase'] === 'waiting';
+}
+
+/**
+ * The sequence a message would have without the wake-up checks of the
+ * wait, so scripts can name the lifecycle's own requests.
+ */
+export function lifecycleSequence(
+  message: ReceivedMessage,
+  history: readonly ReceivedMessage[],
+): number {
+  const checks = new Set(history.filter(isWaitCheck)
+    .map((earlier) => earlier.envelope.sequence)
+    .filter((sequence) => sequence < message.envelope.sequence));
+  return message.envelope.sequence - checks.size;
+}
+
 // The happy path, with one foreign reply and one lost reply.
 export const scriptedFunctions: Responder = (message, history) => {
   const {envelope} = message;
   const sameRequest = history.filter(
     (earlier) => earlier.envelope.requestId === envelope.requestId,
   );
-  switch (`${envelope.step}:${envelope.sequence}`) {
+  if (isWaitCheck(message)) {
+    return [ok(message, {decision: 'wait', reason: 'no-operator-command'})];
+  }
+  switch (`${envelope.step}:${lifecycleSequence(message, history)}`) {
     case 'plan:1':
       return [ok(message, planResult('2025-03-01T10:00:00Z'))];
     case 'plan:2':

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {WorkflowExecutionError} from
   '../../../adapters/local/workflow-runner/workflow-errors.js';
 import {
+  isWaitCheck,
   ok,
   planResult,
   runLifecycle,
@@ -9,6 +10,10 @@ import {
   timeline,
   type LifecycleRun,
 } from './lifecycle-harness.js';
+
+// The lifecycle's own requests, without the wake-ups of the wait.
+const requests = (run: LifecycleRun) =>
+  run.received.filter((message) => !isWaitCheck(message));
 
 describe('lifecycle.yaml with a fake function side (test double)', () => {
   let run: LifecycleRun;
@@ -18,17 +23,17 @@ describe('lifecycle.yaml with a fake function side (test double)', () => {
   });
 
   it('sends each request at its virtual time, in lifecycle order', () => {
-    assert.deepEqual(timeline(run.received), [
+    assert.deepEqual(timeline(requests(run)), [
       ['00:00:00', 'plan-requests', 'j-42:plan:1', 1],
-      ['06:00:00', 'plan-requests', 'j-42:plan:2', 1],
-      ['09:00:00', 'launch-requests', 'j-42:launch:3', 1],
-      ['09:30:00', 'monitor-requests', 'j-42:monitor:4', 1],
-      ['10:00:00', 'monitor-requests', 'j-42:monitor:5', 1],
-      ['10:00:00', 'pause-requests', 'j-42:pause:6', 1],
-      ['14:00:00', 'resume-requests', 'j-42:resume:7', 1],
-      ['14:30:00', 'monitor-requests', 'j-42:monitor:8', 1],
-      ['15:30:00', 'monitor-requests', 'j-42:monitor:8', 2],
-      ['15:30:00', 'footprint-requests', 'j-42:footprint:9', 1],
+      ['06:00:00', 'plan-requests', 'j-42:plan:14', 1],
+      ['09:00:00', 'launch-requests', 'j-42:launch:21', 1],
+      ['09:30:00', 'monitor-requests', 'j-42:monitor:22', 1],
+      ['10:00:00', 'monitor-requests', 'j-42:monitor:23', 1],
+      ['10:00:00', 'pause-requests', 'j-42:pause:24', 1],
+      ['14:00:00', 'resume-requests', 'j-42:resume:25', 1],
+      ['14:30:00', 'monitor-requests', 'j-42:monitor:26', 1],
+      ['15:30:00', 'monitor-requests', 'j-42:monitor:26', 2],
+      ['15:30:00', 'footprint-requests', 'j-42:footprint:27', 1],
     ]);
   });
 
@@ -52,12 +57,22 @@ describe('lifecycle.yaml with a fake function side (test double)', () => {
       });
     });
 
+  it('asks at most every pollSeconds while it waits for the slot', () => {
+    const checks = run.received.filter(isWaitCheck);
+    const expected = Array.from({length: 18}, (_, index) =>
+      new Date(Date.parse('2025-03-01T00:30:00Z') + index * 1_800_000)
+        .toISOString().slice(11, 19));
+    assert.deepEqual(timeline(checks).map((row) => row[0]), expected);
+    assert.deepEqual(checks[0]!.envelope['payload'],
+      {segmentIndex: 0, phase: 'waiting'});
+  });
+
   it('builds envelopes to the message contract', () => {
-    const launch = run.received[2]!;
+    const launch = requests(run)[2]!;
     assert.deepEqual(launch.attributes, {
       jobId: 'j-42',
       step: 'launch',
-      requestId: 'j-42:launch:3',
+      requestId: 'j-42:launch:21',
       schemaVersion: '1',
     });
     const {callbackUrl, ...rest} = launch.envelope;
@@ -67,16 +82,16 @@ describe('lifecycle.yaml with a fake function side (test double)', () => {
       schemaVersion: 1,
       jobId: 'j-42',
       step: 'launch',
-      sequence: 3,
+      sequence: 21,
       attempt: 1,
-      requestId: 'j-42:launch:3',
+      requestId: 'j-42:launch:21',
       sentAt: '2025-03-01T09:00:00.000Z',
       payload: {segmentIndex: 0},
     });
   });
 
   it('sends the payloads the functions expect', () => {
-    assert.deepEqual(run.received.map((message) => message.envelope.payload), [
+    assert.deepEqual(requests(run).map((message) => message.envelope.payload), [
       {},
       {},
       {segmentIndex: 0},
@@ -92,7 +107,7 @@ describe('lifecycle.yaml with a fake function side (test double)', () => {
 
   it('recovers a lost reply by resending the same request', () => {
     const [first, second] = run.received.filter(
-      (message) => message.envelope.requestId === 'j-42:monitor:8',
+      (message) => message.envelope.requestId === 'j-42:monitor:26',
     );
     assert.ok(first && second);
     assert.equal(second.atMs - first.atMs, 3600 * 1000);
@@ -105,7 +120,7 @@ describe('lifecycle.yaml with a fake function side (test double)', () => {
     const discarded = run.logs.filter((entry) => entry.severity === 'WARNING');
     assert.equal(discarded.length, 1);
     const data = discarded[0]!.data as Record<string, unknown>;
-    assert.equal(data['expectedRequestId'], 'j-42:launch:3');
+    assert.equal(data['expectedRequestId'], 'j-42:launch:21');
     assert.equal(
       (data['reply'] as Record<string, unknown>)['requestId'],
       'j-42:launch:99',
@@ -114,7 +129,7 @@ describe('lifecycle.yaml with a fake function side (test double)', () => {
 
   it('publishes a failed event and fails on a failed decision', async () => {
     const failing = await runLifecycle((message, history) =>
-      message.envelope.step === 'monitor'
+      message.envelope.step === 'monitor' && !isWaitCheck(message)
         ? [ok(message, {decision: 'failed', reason: 'trainer crashed'})]
         : scriptedFunctions(message, history));
     assert.ok('error' in failing.outcome);
@@ -124,7 +139,7 @@ describe('lifecycle.yaml with a fake function side (test double)', () => {
     const event = failing.received.at(-1)!;
     assert.equal(event.topicName, 'job-events');
     assert.equal(event.envelope.step, 'failed');
-    assert.equal(event.envelope.requestId, 'j-42:failed:5');
+    assert.equal(event.envelope.requestId, 'j-42:failed:23');
     assert.deepEqual(
       (event.envelope['payload'] as Record<string, unknown>)['reason'],
       'training failed, trainer crashed',
@@ -145,7 +160,7 @@ describe('lifecycle.yaml with a fake function side (test double)', () => {
     assert.ok(error instanceof WorkflowExecutionError);
     assert.deepEqual(error.error, {
       tags: ['StepFailed'],
-      requestId: 'j-42:launch:3',
+      requestId: 'j-42:launch:21',
       code: 'QUOTA_EXCEEDED',
       message: 'no H100 quota',
       retryable: false,

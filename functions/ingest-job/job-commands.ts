@@ -120,9 +120,11 @@ async function refusalReasons(
     return [{field: 'jobId', problem: `no job "${command.jobId}" is ` +
       'known; check the id with `carbon-scheduler jobs list`'}];
   }
-  if (snapshot.state === 'completed' || snapshot.state === 'failed') {
+  if (snapshot.state === 'completed' || snapshot.state === 'failed' ||
+    snapshot.state === 'cancelled') {
     return [{field: 'jobId', problem: `job "${command.jobId}" has ` +
-      `already ${snapshot.state}; it takes no more commands`}];
+      `already ${snapshot.state === 'cancelled' ? 'been cancelled' :
+        snapshot.state}; it takes no more commands`}];
   }
   if (command.command !== 'extend') return [];
 

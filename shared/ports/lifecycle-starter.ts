@@ -6,6 +6,16 @@ export interface LifecycleArguments {
   readonly pollSeconds: number;
   readonly maxMonitorPolls: number;
   readonly replanIfWaitOverSeconds: number;
+  /** Set when the execution takes over a segment already running. */
+  readonly adopt?: AdoptionArgument;
+}
+
+/** What an adopting execution needs to watch a running segment. */
+export interface AdoptionArgument {
+  readonly trainingJobName: string;
+  readonly segmentIndex: number;
+  /** The snapshot's last applied sequence; requests continue after it. */
+  readonly lastSequence: number;
 }
 
 /** Starts one job's lifecycle: a Workflows execution, or the local runner. */

@@ -3,6 +3,7 @@ import {WorkflowExecutionError} from
   '../../../adapters/local/workflow-runner/workflow-errors.js';
 import type {Responder} from './fake-function-side.js';
 import {
+  ARGUMENT,
   isWaitCheck,
   lifecycleSequence,
   ok,
@@ -238,5 +239,36 @@ describe('lifecycle.yaml under operator commands (fake function side)',
         const error = run.outcome.error as WorkflowExecutionError;
         assert.match((error.error as {message: string}).message,
           /wait, hold, start-now or cancel, got "continue"/);
+      });
+  });
+
+describe('lifecycle.yaml adopting a running segment (fake function side)',
+  () => {
+    it('monitors the named segment, numbering after the snapshot',
+      async () => {
+        const argument = JSON.stringify({
+          ...JSON.parse(ARGUMENT),
+          adopt: {trainingJobName: 'train-j-42-s1', segmentIndex: 1,
+            lastSequence: 40},
+        });
+        const run = await runLifecycle((message) => {
+          switch (message.envelope.step) {
+            case 'monitor':
+              return [ok(message, {decision: 'completed'})];
+            case 'footprint':
+              return [ok(message, {summary: {emissionsGrams: 3}})];
+            default:
+              return [];
+          }
+        }, undefined, argument);
+        assert.deepEqual(timeline(run.received), [
+          ['00:30:00', 'monitor-requests', 'j-42:monitor:41', 1],
+          ['00:30:00', 'footprint-requests', 'j-42:footprint:42', 1],
+        ]);
+        assert.deepEqual(run.received[0]!.envelope['payload'],
+          {trainingJobName: 'train-j-42-s1', segmentIndex: 1});
+        assert.deepEqual(run.outcome, {result: {jobId: 'j-42',
+          status: 'completed', plan: null, pauses: [],
+          summary: {emissionsGrams: 3}}});
       });
   });

@@ -18,7 +18,7 @@ export const LIFECYCLE = readFileSync(
   'utf8',
 );
 const START = '2025-03-01T00:00:00.000Z';
-const ARGUMENT = JSON.stringify({
+export const ARGUMENT = JSON.stringify({
   jobId: 'j-42',
   project: 'carbon-dev',
   pollSeconds: 1800,
@@ -112,6 +112,7 @@ export interface LifecycleRun {
 export async function runLifecycle(
   responder: Responder,
   source: string = LIFECYCLE,
+  argument: string = ARGUMENT,
 ): Promise<LifecycleRun> {
   const clock = new VirtualClock(Date.parse(START), {quietMilliseconds: 1});
   const callbacks = new CallbackServer({clock});
@@ -121,7 +122,7 @@ export async function runLifecycle(
   let settled = false;
   const execution = runWorkflow({
     source,
-    argument: ARGUMENT,
+    argument,
     clock,
     connectors: functions.connectors,
     callbacks,

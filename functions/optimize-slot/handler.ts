@@ -8,7 +8,9 @@ import {reserveBudgetForPlan} from
 import {loadBudgetsConfig} from '../../shared/budgets/budget-source.js';
 import type {SchedulerDependencies} from '../dependencies.js';
 import {loadJobRequest, loadSnapshot} from '../fetch-forecasts/handler.js';
+import type {StoredPlan} from '../../shared/jobs/stored-plan.js';
 import {choosePlan} from './choose-plan.js';
+import {chooseBetweenPlans} from './keep-better-plan.js';
 
 /**
  * optimize-slot: reads the forecasts behind the pointer, chooses region
@@ -41,6 +43,30 @@ export function createOptimizeSlot(dependencies: SchedulerDependencies) {
       restartOverheadMs: dependencies.training.restartOverheadMs,
       gpuUtilisationFraction: dependencies.settings.gpuUtilisationFraction,
     });
+
+    // Re-planning while waiting: the plan waited on stays unless the fresh
+    // one, priced on the same fresh forecasts, is better by the threshold.
+    const previous = snapshot.state === 'planned' && snapshot.planPointer
+      ? await readJson<StoredPlan>(dependencies.blobs, snapshot.planPointer)
+      : undefined;
+    if (previous && previous.requestId !== envelope.requestId) {
+      const decision = chooseBetweenPlans(previous, chosen, bundle,
+        Date.parse(job.constraints.deadline), dependencies.clock.nowMs());
+      dependencies.logger.log('INFO', decision.replace
+        ? 'fresh plan replaces the plan waited on'
+        : 'plan waited on is kept', {
+        jobId: envelope.jobId, requestId: envelope.requestId,
+        reason: decision.reason, savingGrams: decision.savingGrams,
+        savingFraction: decision.savingFraction,
+      });
+      if (!decision.replace) {
+        return {kind: 'reply', result: {
+          ...planSummary(previous, snapshot.planPointer!),
+          kept: true,
+          keptBecause: decision.reason,
+        }};
+      }
+    }
 
     // The carbon budget (operator configuration only): reserve, or reject
     // or defer the plan with a clear message.
@@ -76,15 +102,21 @@ export function createOptimizeSlot(dependencies: SchedulerDependencies) {
     });
     return {
       kind: 'reply',
-      result: {
-        regionId: first.regionId,
-        startAt: new Date(first.startMs).toISOString(),
-        endAt: new Date(last.endMs).toISOString(),
-        mode: plan.mode,
-        segmentCount: plan.segments.length,
-        planPointer,
-        budgetStatus: budget.status,
-      },
+      result: {...planSummary(plan, planPointer), budgetStatus: budget.status},
     };
   });
+}
+
+// What the workflow is told of a plan: small, the rest behind the pointer.
+function planSummary(plan: StoredPlan, planPointer: string) {
+  const first = plan.segments[0]!;
+  const last = plan.segments.at(-1)!;
+  return {
+    regionId: first.regionId,
+    startAt: new Date(first.startMs).toISOString(),
+    endAt: new Date(last.endMs).toISOString(),
+    mode: plan.mode,
+    segmentCount: plan.segments.length,
+    planPointer,
+  };
 }

@@ -4,6 +4,7 @@
  * home region's time zone or 24 h / 48 h after the earliest finish, jobs
  * that may pause or not, and residency EU, US, anywhere or home only.
  */
+import {DEFAULT_REPLAN_THRESHOLD_FRACTION} from '../planner/replan.js';
 import type {
   DeadlineRule,
   EvaluationJob,
@@ -27,7 +28,7 @@ export const DEFAULT_JOB_MIX: JobMix = {
   checkpointsPerJob: 12,
   checkpointOverheadMinutes: 5,
   restartOverheadMinutes: 10,
-  replanImprovementFraction: 0,
+  replanImprovementFraction: DEFAULT_REPLAN_THRESHOLD_FRACTION,
 };
 
 /** History the forecaster needs before a job's submission. */

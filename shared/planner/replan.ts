@@ -4,6 +4,12 @@
  */
 import {PlannerInputError} from './planner-errors.js';
 
+/**
+ * The threshold the product uses: any saving on the same fresh forecast
+ * replaces the plan (chosen on 2021 traces, see docs/evaluation/).
+ */
+export const DEFAULT_REPLAN_THRESHOLD_FRACTION = 0;
+
 /** What the decision reads of a plan. */
 export interface ReplanCandidate {
   /** First instant the plan runs. */

@@ -59,11 +59,20 @@ export function registerDashboardCommand(
         return;
       }
 
-      const server = await startDashboardServer({
-        data: createLocalDashboardData({runDirectory, atMs}),
-        port,
-        host: readLocalPorts().dashboard.host,
-      });
+      let server: Awaited<ReturnType<typeof startDashboardServer>>;
+      try {
+        server = await startDashboardServer({
+          data: createLocalDashboardData({runDirectory, atMs}),
+          port,
+          host: readLocalPorts().dashboard.host,
+        });
+      } catch (error) {
+        if ((error as {code?: string}).code !== 'EADDRINUSE') throw error;
+        process.stderr.write(`--port: ${port} is already in use (another ` +
+          'dashboard?); give another port, or --port 0 for any free one\n');
+        setExitCode(2);
+        return;
+      }
       process.stdout.write(raw.json
         ? JSON.stringify({url: server.url, runDirectory}) + '\n'
         : `Dashboard of ${runDirectory} at ${server.url} (Ctrl-C stops)\n`);

@@ -2,6 +2,7 @@
  * What the plan command was asked: the job file, if any, with every
  * given flag overriding its field.
  */
+import {parseInstantWithOffset} from '../shared/time/instant.js';
 import {readFileSync} from 'node:fs';
 
 import {parseJobDocument} from '../shared/schemas/parse-job-document.js';
@@ -116,8 +117,8 @@ export function parseDuration(text: string): number {
 
 // RFC 3339 with an offset; any offset is accepted and read as UTC.
 function parseInstant(field: string, text: string): number {
-  const instantMs = Date.parse(text);
-  if (!/T.*(Z|[+-]\d\d:\d\d)$/i.test(text) || !Number.isFinite(instantMs)) {
+  const instantMs = parseInstantWithOffset(text);
+  if (instantMs === null) {
     throw new PlanCommandError(field, `"${text}" is not an instant with ` +
       'an offset', 'give RFC 3339, e.g. 2022-06-14T00:00:00Z or ' +
       '2022-06-14T02:00:00+02:00');

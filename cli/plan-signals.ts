@@ -6,6 +6,8 @@
 import {SchedulerError} from '../shared/errors.js';
 import type {IntensitySeries} from '../shared/signals/intensity-series.js';
 import {ReplayProvider} from '../shared/signals/replay-provider.js';
+import {ElectricityMapsTraces} from
+  '../shared/signals/electricity-maps-traces.js';
 import {
   FORECAST_FILES_PROVIDER,
   readForecastFile,
@@ -44,7 +46,8 @@ export function planSignals(
     }};
   }
   const replay = new ReplayProvider({clock: {nowMs: () => nowMs,
-    sleepUntil: async () => {}}});
+    sleepUntil: async () => {}},
+  traces: new ElectricityMapsTraces({years: [2021, 2022]})});
   const cache = new Map<string, ZoneForecast>();
   return {provider: replay.name, forecast: async (zone) => {
     const known = cache.get(zone);

@@ -3,6 +3,7 @@
  * reading `--at`, `--provider` and `--fallback`, building the provider
  * chain, and reporting errors with the field, the problem and the fix.
  */
+import {parseInstantWithOffset} from '../shared/time/instant.js';
 import type {Command} from 'commander';
 
 import {fixedClock} from '../adapters/signals-wiring/fixed-clock.js';
@@ -66,8 +67,8 @@ export interface SignalOptionValues {
  */
 export function parseAt(text: string | undefined): number {
   if (text === undefined) return Date.now();
-  const instantMs = Date.parse(text);
-  if (!INSTANT_WITH_OFFSET.test(text) || !Number.isFinite(instantMs)) {
+  const instantMs = parseInstantWithOffset(text);
+  if (!INSTANT_WITH_OFFSET.test(text) || instantMs === null) {
     throw new CommandOptionError(
       `--at: "${text}" is not an RFC 3339 instant with a UTC offset; ` +
         `give e.g. ${EXAMPLE_REPLAY_INSTANT}`);

@@ -3,6 +3,7 @@ import {fileURLToPath} from 'node:url';
 import type {
   LifecycleArguments,
   LifecycleStarter,
+  ListedExecution,
 } from '../../shared/ports/lifecycle-starter.js';
 import type {TrackedPublisher} from './tracked-publisher.js';
 import type {VirtualClock} from './virtual-clock.js';
@@ -23,11 +24,13 @@ export type ExecutionOutcome =
 /**
  * Starts lifecycle executions with the local runner, over the same YAML
  * file that is deployed to Cloud Workflows. The argument travels as a
- * JSON string, as the Executions API takes it.
+ * JSON string, as the Executions API takes it. A job has one execution,
+ * plus one per adoption (named after the segment and sequence adopted),
+ * so a repeated start never runs a second copy.
  */
 export class LocalLifecycleStarter implements LifecycleStarter {
   private readonly outcomes = new Map<string, ExecutionOutcome>();
-  private readonly started = new Set<string>();
+  private readonly started = new Map<string, {jobId: string; ended: boolean}>();
 
   constructor(
     private readonly clock: VirtualClock,
@@ -37,9 +40,13 @@ export class LocalLifecycleStarter implements LifecycleStarter {
   ) {}
 
   async start(argument: LifecycleArguments): Promise<{executionName: string}> {
-    const executionName = `local-executions/${argument.jobId}`;
+    const {adopt} = argument;
+    const executionName = `local-executions/${argument.jobId}` + (adopt
+      ? `/adopt-${adopt.segmentIndex}-${adopt.lastSequence}`
+      : '');
     if (this.started.has(executionName)) return {executionName};
-    this.started.add(executionName);
+    const record = {jobId: argument.jobId, ended: false};
+    this.started.set(executionName, record);
     const source = await readFile(LIFECYCLE_YAML_PATH, 'utf8');
 
     // Hold the clock until the execution holds it itself.
@@ -64,16 +71,30 @@ export class LocalLifecycleStarter implements LifecycleStarter {
       },
     });
     execution.then(
-      (result) => this.outcomes.set(argument.jobId, {status: 'succeeded', result}),
-      (error) => this.outcomes.set(argument.jobId, {status: 'failed', error}),
+      (result) => {
+        record.ended = true;
+        this.outcomes.set(argument.jobId, {status: 'succeeded', result});
+      },
+      (error) => {
+        record.ended = true;
+        this.outcomes.set(argument.jobId, {status: 'failed', error});
+      },
     );
     setImmediate(release);
     return {executionName};
   }
 
-  /** Jobs whose execution was started, in order. */
+  /** The executions still running, for the reconciler. */
+  async listLive(): Promise<ListedExecution[]> {
+    return [...this.started]
+      .filter(([, record]) => !record.ended)
+      .map(([executionName, record]) =>
+        ({jobId: record.jobId, executionName, state: 'ACTIVE' as const}));
+  }
+
+  /** Jobs whose execution was started, in order, each once. */
   startedJobIds(): string[] {
-    return [...this.started].map((name) => name.split('/').at(-1)!);
+    return [...new Set([...this.started.values()].map((r) => r.jobId))];
   }
 
   /** Whether any execution was started. */
@@ -81,7 +102,7 @@ export class LocalLifecycleStarter implements LifecycleStarter {
     return this.started.size > 0;
   }
 
-  /** The outcome of a job's execution, once it ended. */
+  /** The outcome of a job's latest execution to end, once one ended. */
   outcomeOf(jobId: string): ExecutionOutcome | undefined {
     return this.outcomes.get(jobId);
   }

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type {
+  LabelledTrainingJob,
   TrainingBackend,
   TrainingSegmentRequest,
   TrainingSegmentStatus,
@@ -37,6 +38,9 @@ export interface LocalTrainerFaults {
 export class LocalTrainingPort implements TrainingBackend {
   readonly stepsPerHour: number;
   readonly restartOverheadMs: number;
+  // The segments launched through this port, as labels would find them.
+  private readonly launched =
+    new Map<string, {jobId: string; segmentIndex: number}>();
 
   constructor(
     private readonly backend: LocalTrainingBackend,
@@ -68,7 +72,23 @@ export class LocalTrainingPort implements TrainingBackend {
         ? {testFault: 'kill-before-pause-manifest' as const}
         : {}),
     });
+    this.launched.set(name,
+      {jobId: request.jobId, segmentIndex: request.segmentIndex});
     return {name};
+  }
+
+  /** Every segment launched through this port, ended ones included. */
+  async listLabelled(): Promise<LabelledTrainingJob[]> {
+    return [...this.launched].map(([name, labels]) => {
+      const job = this.backend.getJob(name);
+      return {
+        jobId: labels.jobId,
+        trainingJobName: name,
+        segmentIndex: labels.segmentIndex,
+        state: job.state,
+        createdAtMs: job.createTimeMs,
+      };
+    });
   }
 
   /**

@@ -179,7 +179,8 @@ async function assemble(
         logger: options.logger})),
     'fetch-forecasts': routeFetchForecasts(
       createFetchForecasts(dependencies),
-      createIntensityPolls(dependencies)),
+      createIntensityPolls({...dependencies, reconciliation: {
+        lifecycle, projectId, pollSeconds: settings.pollSeconds}})),
     'optimize-slot': createOptimizeSlot(dependencies),
     'launch-training': createLaunchTraining(dependencies),
     'monitor-intensity': createMonitorIntensity(dependencies),

@@ -6,6 +6,12 @@ import {
 import {topicOfEvent} from '../../adapters/function-runtime/event-topic.js';
 import {SchedulerError} from '../../shared/errors.js';
 import type {LedgerRow} from '../../shared/ledger/schema.js';
+import type {LifecycleStarter} from
+  '../../shared/ports/lifecycle-starter.js';
+import {
+  reconcileJobs,
+  type ReconcileJobsSummary,
+} from '../../shared/reconciliation/reconcile-jobs.js';
 import type {IntensityReading} from
   '../../shared/signals/carbon-signal-provider.js';
 import type {IntensitySeries} from '../../shared/signals/intensity-series.js';
@@ -27,10 +33,29 @@ export interface PollSummary {
   readonly samplesRecorded: number;
 }
 
+/** What reconciliation needs beyond the poll's own dependencies. */
+export interface PollReconciliation {
+  readonly lifecycle: LifecycleStarter;
+  /** The project whose topics an adopting execution publishes to. */
+  readonly projectId: string;
+  readonly pollSeconds: number;
+  /** Left alone while younger than this; ten minutes by default. */
+  readonly graceMs?: number;
+}
+
 type PollDependencies = Pick<
   SchedulerDependencies,
   'catalog' | 'signals' | 'ledger' | 'blobs' | 'clock' | 'logger'
->;
+> & Partial<Pick<SchedulerDependencies, 'training' | 'publisher'>> & {
+  /**
+   * Absent: the poll only refreshes forecasts, and logs so. The local
+   * world passes it; TODO(reconciliation): the cloud entry point does not
+   * yet (the Workflows and Vertex AI adapters lack listLive and
+   * listLabelled); it can go once they list executions and CustomJobs by
+   * the job label.
+   */
+  readonly reconciliation?: PollReconciliation;
+};
 
 /**
  * fetch-forecasts on the scheduled `intensity-polls` message: for every
@@ -39,19 +64,64 @@ type PollDependencies = Pick<
  * insert ids repeat on a redelivery, so the ledger counts them once). A
  * zone the provider does not serve is skipped and logged; a transient
  * failure of any zone throws after the others are done, so Pub/Sub
- * redelivers the poll.
+ * redelivers the poll. Then it reconciles job snapshots, lifecycle
+ * executions and training jobs (see {@link reconcileJobs}), which a
+ * failed refresh does not hold up.
  */
 export function createIntensityPolls(dependencies: PollDependencies) {
   return async (event: CloudEvent<MessagePublishedData>): Promise<void> => {
     const message = decodePubSubEvent(event);
-    const summary = await pollAllZones(dependencies);
-    dependencies.logger.log('INFO', 'intensity poll done', {
-      messageId: message.messageId,
-      zonesRefreshed: summary.zonesRefreshed.length,
-      zonesSkipped: summary.zonesSkipped,
-      samplesRecorded: summary.samplesRecorded,
+    let refreshFailure: unknown;
+    const summary = await pollAllZones(dependencies).catch((error) => {
+      refreshFailure = error;
+      return undefined;
     });
+    if (summary) {
+      dependencies.logger.log('INFO', 'intensity poll done', {
+        messageId: message.messageId,
+        zonesRefreshed: summary.zonesRefreshed.length,
+        zonesSkipped: summary.zonesSkipped,
+        samplesRecorded: summary.samplesRecorded,
+      });
+    }
+    const reconciled = await reconcileAfterPoll(dependencies);
+    if (reconciled.available) {
+      dependencies.logger.log('INFO', 'reconciliation done', {
+        messageId: message.messageId,
+        actions: reconciled.actions.map((action) => action.kind),
+        failures: reconciled.failures.length,
+      });
+    }
+    if (refreshFailure !== undefined) throw refreshFailure;
   };
+}
+
+/**
+ * Reconciles once with the poll's ports; reports it unavailable when a
+ * port or an optional listing method is missing.
+ */
+export async function reconcileAfterPoll(
+  dependencies: PollDependencies,
+): Promise<ReconcileJobsSummary> {
+  const {training, publisher, reconciliation} = dependencies;
+  if (!training || !publisher || !reconciliation) {
+    const missing = [
+      ...(training ? [] : ['training']),
+      ...(publisher ? [] : ['publisher']),
+      ...(reconciliation ? [] : ['lifecycle']),
+    ];
+    dependencies.logger.log('WARNING', 'reconciliation unavailable',
+      {missing});
+    return {available: false, missing};
+  }
+  return reconcileJobs({
+    blobs: dependencies.blobs,
+    clock: dependencies.clock,
+    logger: dependencies.logger,
+    training,
+    publisher,
+    ...reconciliation,
+  });
 }
 
 /**

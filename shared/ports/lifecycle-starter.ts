@@ -1,3 +1,5 @@
+import type {ExecutionState} from '../reconciliation/reconcile.js';
+
 /** The arguments a lifecycle execution starts with. */
 export interface LifecycleArguments {
   readonly jobId: string;
@@ -18,7 +20,21 @@ export interface AdoptionArgument {
   readonly lastSequence: number;
 }
 
+/** A lifecycle execution as the reconciler lists it. */
+export interface ListedExecution {
+  readonly jobId: string;
+  readonly executionName: string;
+  readonly state: ExecutionState;
+}
+
 /** Starts one job's lifecycle: a Workflows execution, or the local runner. */
 export interface LifecycleStarter {
   start(argument: LifecycleArguments): Promise<{executionName: string}>;
+  /**
+   * The executions that are queued or active, each with the job it runs.
+   * Optional: without it the scheduled poll cannot reconcile.
+   * TODO(reconciliation): the Workflows adapter lacks it; it can go once
+   * that adapter lists active executions by their job label.
+   */
+  listLive?(): Promise<ListedExecution[]>;
 }

@@ -75,4 +75,21 @@ export interface TrainingBackend {
   /** Checkpoints and stops; resolves once the job is terminal. */
   pause(name: string): Promise<{checkpointStep: number}>;
   cancel(name: string): Promise<void>;
+  /**
+   * Every training job carrying the product's labels, ended ones
+   * included. Optional: without it the scheduled poll cannot reconcile.
+   * TODO(reconciliation): the Vertex AI adapter lacks it; it can go once
+   * that adapter lists CustomJobs by the `carbon-job-id` label.
+   */
+  listLabelled?(): Promise<LabelledTrainingJob[]>;
+}
+
+/** A training job found by the product's labels. */
+export interface LabelledTrainingJob {
+  readonly jobId: string;
+  readonly trainingJobName: string;
+  readonly segmentIndex: number;
+  readonly state: TrainingJobState;
+  /** When it was created, when the backend says. */
+  readonly createdAtMs?: number | null;
 }

@@ -25,6 +25,9 @@ export interface RuleContext {
 }
 
 const HOUR_MS = 3_600_000;
+// Longer than any instant can reach: a duration above it cannot be
+// compared with a window (the schema caps durationHours far below).
+const MAX_WINDOW_RULE_HOURS = 1e9;
 /** checkpointEveryMinutes when the request leaves it out. */
 const DEFAULT_CHECKPOINT_MINUTES = 30;
 
@@ -99,6 +102,8 @@ function windowIssues(
     context.nowMs ?? -Infinity,
   );
   if (durationHours === undefined || !Number.isFinite(startMs)) return [];
+  // A duration past the schema's limit is reported there, not here.
+  if (durationHours > MAX_WINDOW_RULE_HOURS) return [];
   const windowHours = (deadlineMs - startMs) / HOUR_MS;
   if (windowHours >= durationHours) return [];
   const from = startMs === earliestStartMs

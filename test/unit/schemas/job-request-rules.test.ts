@@ -26,6 +26,14 @@ describe('job request rules across fields', () => {
     assert.deepEqual(issuesOf({}), []);
   });
 
+  it('names the limit of an absurd duration instead of failing', () => {
+    for (const durationHours of [1e308, 1e12]) {
+      const issues = issuesOf({durationHours});
+      assert.deepEqual(issues.map((issue) => issue.field), ['durationHours']);
+      assert.match(issues[0]!.problem, /at most 2160/);
+    }
+  });
+
   it('rejects a deadline without a UTC offset, saying so', () => {
     const [issue] = issuesOf({}, {deadline: '2022-06-16T00:00:00'});
     assert.equal(issue?.field, 'constraints.deadline');

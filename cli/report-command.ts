@@ -1,4 +1,5 @@
-import {readdirSync, statSync} from 'node:fs';
+import {latestRunDirectory} from './run-directory.js';
+import {statSync} from 'node:fs';
 import path from 'node:path';
 import type {Command} from 'commander';
 
@@ -19,7 +20,6 @@ import {
 import {DUCKDB_DIALECT} from '../shared/ledger/sql-dialect.js';
 
 /** Where `demo` puts its runs when no --run-dir is given. */
-export const DEMO_RUNS_DIRECTORY = path.join('.local', 'runs');
 
 /** The options of `report`, as given. */
 export interface ReportOptions {
@@ -179,23 +179,13 @@ function checkOptions(options: ReportOptions): ReportRequest {
   return {kind: 'region'};
 }
 
-// The newest demo run: run folders are named by their start instant.
+// The newest demo run, or a usage error saying to run the demo first.
 function latestDemoRun(): string {
-  let names: string[] = [];
   try {
-    names = readdirSync(DEMO_RUNS_DIRECTORY)
-      .filter((name) => isDirectory(path.join(DEMO_RUNS_DIRECTORY, name)))
-      .sort();
-  } catch {
-    names = [];
+    return latestRunDirectory();
+  } catch (error) {
+    throw new ReportUsageError((error as Error).message);
   }
-  const latest = names.at(-1);
-  if (latest === undefined) {
-    throw new ReportUsageError(`--run-dir: no demo run under ` +
-      `${DEMO_RUNS_DIRECTORY} (from ${process.cwd()}); run \`npm run ` +
-      'demo` first or give --run-dir');
-  }
-  return path.join(DEMO_RUNS_DIRECTORY, latest);
 }
 
 function isDirectory(folder: string): boolean {

@@ -1,5 +1,9 @@
+import {stat} from 'node:fs/promises';
 import path from 'node:path';
+import {SchedulerError} from '../../shared/errors.js';
 import type {
+  CheckpointMoveRequest,
+  CheckpointMoveResult,
   LabelledTrainingJob,
   TrainingBackend,
   TrainingSegmentRequest,
@@ -139,6 +143,30 @@ export class LocalTrainingPort implements TrainingBackend {
     await this.backend.cancelJob(name);
   }
 
+  /**
+   * The size of complete checkpoint `step` (its data files and its
+   * manifest), as a copy to the other region's bucket would move it.
+   * Locally every region shares the job's one directory, so nothing is
+   * copied: the bytes are what the cloud would transfer.
+   *
+   * @throws CheckpointToMoveMissingError when the step is not complete
+   */
+  async moveCheckpoint(
+    request: CheckpointMoveRequest,
+  ): Promise<CheckpointMoveResult> {
+    const jobDir = path.join(this.trainingRootDirectory, request.jobId);
+    const listing = (await this.backend.listCheckpoints(jobDir))
+      .find((candidate) => candidate.step === request.step &&
+        candidate.problem === null);
+    if (!listing?.manifest) {
+      throw new CheckpointToMoveMissingError(request.jobId, request.step);
+    }
+    const dataBytes = listing.manifest.files
+      .reduce((total, file) => total + file.byteLength, 0);
+    const manifestBytes = (await stat(listing.manifestPath)).size;
+    return {bytesMoved: dataBytes + manifestBytes};
+  }
+
   // The highest complete checkpoint step up to `step`, or null.
   private async completeStepAtOrBelow(
     jobDir: string,
@@ -148,5 +176,14 @@ export class LocalTrainingPort implements TrainingBackend {
     const usable = listings.filter((listing) =>
       listing.problem === null && listing.step <= step);
     return usable.at(-1)?.step ?? null;
+  }
+}
+
+/** The checkpoint a resume in another region needs is not complete. */
+export class CheckpointToMoveMissingError extends SchedulerError {
+  constructor(readonly jobId: string, readonly step: number) {
+    super('checkpoint-to-move-missing',
+      `job ${jobId} has no complete checkpoint at step ${step} to move ` +
+        'to the new region; resume from a complete step', {retryable: false});
   }
 }

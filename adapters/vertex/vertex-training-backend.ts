@@ -7,6 +7,8 @@ import {
 import type {
   CheckpointEntry,
 } from '../../shared/checkpoints/checkpoint-inventory.js';
+import {checkpointPrefix} from
+  '../../shared/checkpoints/checkpoint-layout.js';
 import type {CheckpointObjectStore} from '../../shared/checkpoints/object-store.js';
 import type {Logger} from '../../shared/ports/logger.js';
 import type {
@@ -17,6 +19,8 @@ import type {
 } from '../../shared/ports/training-backend.js';
 import {systemClock} from '../../shared/time/clock.js';
 import type {Clock} from '../../shared/time/clock.js';
+import {createCheckpointCopier} from
+  '../gcs-checkpoints/checkpoint-copier.js';
 import {asCapacityError} from './capacity-errors.js';
 import {buildCustomJob, segmentDisplayName} from './custom-job-request.js';
 import {hasSegmentLabels, segmentLabelFilter} from './job-labels.js';
@@ -312,6 +316,21 @@ export function createVertexTrainingBackend(
       const state = trainingStateOf((await getJob(name)).state);
       if (isTerminalState(state)) return;
       await cancelAndAwait(name);
+    },
+
+    // The same prefix in the target region's bucket, data then manifest.
+    async moveCheckpoint(request) {
+      const prefix = checkpointPrefix(request.jobId);
+      const copied = await createCheckpointCopier(options.objects)
+        .copyCheckpoint(
+          {bucket: options.checkpointBucketFor(request.fromRegionId), prefix},
+          {bucket: options.checkpointBucketFor(request.toRegionId), prefix},
+          request.step);
+      log('NOTICE', 'checkpoint copied to another region',
+        {jobId: request.jobId, fromRegionId: request.fromRegionId,
+          toRegionId: request.toRegionId, step: copied.step,
+          bytesMoved: copied.bytesMoved});
+      return {bytesMoved: copied.bytesMoved};
     },
   };
 }

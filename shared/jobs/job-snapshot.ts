@@ -26,6 +26,17 @@ export interface SegmentRecord {
   endState?: string;
   startStep?: number;
   endStep?: number;
+  /**
+   * Bytes moved to bring the checkpoint from the previous segment's
+   * region into this one; absent when the region did not change.
+   */
+  checkpointBytesMoved?: number;
+  /** The region the checkpoint came from, with checkpointBytesMoved. */
+  checkpointFromRegionId?: string;
+  /** The region it was moved to (this segment's), likewise. */
+  checkpointToRegionId?: string;
+  /** The checkpoint step that was moved, likewise. */
+  checkpointMovedStep?: number;
 }
 
 /** A monitor decision, kept with the numbers that led to it. */

@@ -82,6 +82,28 @@ export interface TrainingBackend {
    * that adapter lists CustomJobs by the `carbon-job-id` label.
    */
   listLabelled?(): Promise<LabelledTrainingJob[]>;
+  /**
+   * Makes checkpoint `step` of a job available in another region before
+   * a segment resumes there, and says how many bytes that moved (for the
+   * footprint). Optional: without it a resume in another region records
+   * no transfer.
+   */
+  moveCheckpoint?(request: CheckpointMoveRequest):
+    Promise<CheckpointMoveResult>;
+}
+
+/** A checkpoint to make available in another region. */
+export interface CheckpointMoveRequest {
+  readonly jobId: string;
+  readonly fromRegionId: string;
+  readonly toRegionId: string;
+  /** A complete checkpoint's step. */
+  readonly step: number;
+}
+
+/** What a checkpoint move cost in bytes. */
+export interface CheckpointMoveResult {
+  readonly bytesMoved: number;
 }
 
 /** A training job found by the product's labels. */

@@ -17,6 +17,7 @@ import {loadBudgetsConfig} from '../../shared/budgets/budget-source.js';
 import type {SchedulerDependencies} from '../dependencies.js';
 import {loadJobRequest, loadSnapshot} from '../fetch-forecasts/handler.js';
 import {loadPlan} from '../launch-training/handler.js';
+import {checkpointTransferOf} from './checkpoint-transfer.js';
 
 const HOUR_MS = 3_600_000;
 
@@ -64,6 +65,7 @@ export function createRecordFootprint(dependencies: SchedulerDependencies) {
         intensity: await observed(dependencies, region.electricityMapsZone,
           startMs, endMs),
         embodied,
+        ...checkpointTransferOf(segment),
       });
       footprints.push(footprint);
       segmentRows.push({

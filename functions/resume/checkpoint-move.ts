@@ -15,7 +15,7 @@ export interface CheckpointMove {
  * checkpoint yet) or when the backend cannot move checkpoints (logged).
  */
 export async function moveCheckpointIfRegionChanges(
-  dependencies: SchedulerDependencies,
+  dependencies: Pick<SchedulerDependencies, 'training' | 'logger'>,
   request: {
     jobId: string;
     fromRegionId: string;

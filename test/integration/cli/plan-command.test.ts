@@ -96,7 +96,7 @@ describe('carbon-scheduler plan (the command)', function () {
       '--regions', 'us-east4,europe-west4,europe-north1',
       '--now', '2022-06-14T00:00:00Z');
     assert.equal(run.status, 0, run.stderr);
-    assert.equal(run.output.signal.provider, 'replay:electricitymaps-2022');
+    assert.equal(run.output.signal.provider, 'replay:electricitymaps-2021-2022');
     assert.ok(run.output.segments.length >= 1);
     assert.ok(run.output.end <= '2022-06-16T00:00:00Z');
     assert.equal(run.output.counterfactual.region, 'us-east4');

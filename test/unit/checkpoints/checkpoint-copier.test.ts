@@ -2,13 +2,16 @@ import assert from 'node:assert/strict';
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {createCheckpointCopier} from '../../../adapters/gcs-checkpoints/checkpoint-copier.js';
-import {createDirectoryObjectStore} from '../../../adapters/gcs-checkpoints/directory-object-store.js';
+import {createCheckpointCopier} from
+  '../../../adapters/gcs-checkpoints/checkpoint-copier.js';
+import {createDirectoryObjectStore} from
+  '../../../adapters/gcs-checkpoints/directory-object-store.js';
 import {
   checkpointPrefix,
   manifestName,
 } from '../../../shared/checkpoints/checkpoint-layout.js';
-import type {CheckpointObjectStore} from '../../../shared/checkpoints/object-store.js';
+import type {CheckpointObjectStore} from
+  '../../../shared/checkpoints/object-store.js';
 
 const prefix = checkpointPrefix('j-42');
 const source = {bucket: 'ckpt-us-east4', prefix};

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {createDirectoryObjectStore} from '../../../adapters/gcs-checkpoints/directory-object-store.js';
-import {createVertexTrainingBackend} from '../../../adapters/vertex/vertex-training-backend.js';
+import {createDirectoryObjectStore} from
+  '../../../adapters/gcs-checkpoints/directory-object-store.js';
+import {createVertexTrainingBackend} from
+  '../../../adapters/vertex/vertex-training-backend.js';
 import type {SchedulerDependencies} from '../../../functions/dependencies.js';
 import {
   fallbackRegions,
@@ -13,7 +15,8 @@ import {loadRegionCatalog} from '../../../shared/catalog/region-catalog.js';
 import type {JobSnapshot} from '../../../shared/jobs/job-snapshot.js';
 import type {StoredPlan} from '../../../shared/jobs/stored-plan.js';
 import {createMemoryLogger} from '../../../shared/ports/logger.js';
-import type {TrainingSegmentRequest} from '../../../shared/ports/training-backend.js';
+import type {TrainingSegmentRequest} from
+  '../../../shared/ports/training-backend.js';
 import {AiplatformStandIn, SteppingClock} from './aiplatform-stand-in.js';
 
 const considered = (regionId: string, grams: number | null) => ({

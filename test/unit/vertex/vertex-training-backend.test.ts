@@ -2,14 +2,17 @@ import assert from 'node:assert/strict';
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {createDirectoryObjectStore} from '../../../adapters/gcs-checkpoints/directory-object-store.js';
+import {createDirectoryObjectStore} from
+  '../../../adapters/gcs-checkpoints/directory-object-store.js';
 import {
   isTerminalState,
   outcomeOf,
   trainingStateOf,
 } from '../../../adapters/vertex/job-states.js';
-import {createVertexTrainingBackend} from '../../../adapters/vertex/vertex-training-backend.js';
-import type {VertexTrainingBackendOptions} from '../../../adapters/vertex/vertex-training-backend.js';
+import {createVertexTrainingBackend} from
+  '../../../adapters/vertex/vertex-training-backend.js';
+import type {VertexTrainingBackendOptions} from
+  '../../../adapters/vertex/vertex-training-backend.js';
 import {
   TRAINING_CAPACITY_UNAVAILABLE,
   TrainingCapacityError,
@@ -21,9 +24,12 @@ import {
   pausedMarkerKey,
   pauseRequestKey,
 } from '../../../shared/checkpoints/checkpoint-layout.js';
-import type {CheckpointObjectStore} from '../../../shared/checkpoints/object-store.js';
-import {TERMINAL_TRAINING_STATES} from '../../../shared/ports/training-backend.js';
-import type {TrainingSegmentRequest} from '../../../shared/ports/training-backend.js';
+import type {CheckpointObjectStore} from
+  '../../../shared/checkpoints/object-store.js';
+import {TERMINAL_TRAINING_STATES} from
+  '../../../shared/ports/training-backend.js';
+import type {TrainingSegmentRequest} from
+  '../../../shared/ports/training-backend.js';
 import {AiplatformStandIn, SteppingClock} from './aiplatform-stand-in.js';
 
 const PROJECT = 'p';

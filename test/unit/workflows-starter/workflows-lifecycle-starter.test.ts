@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import type {protos} from '@google-cloud/workflows';
-import {encodeExecutionArgument} from '../../../adapters/workflows/execution-argument.js';
-import {createWorkflowsLifecycleStarter} from '../../../adapters/workflows/workflows-lifecycle-starter.js';
-import type {ExecutionsClientLike} from '../../../adapters/workflows/workflows-lifecycle-starter.js';
-import type {LifecycleArguments} from '../../../shared/ports/lifecycle-starter.js';
+import {encodeExecutionArgument} from
+  '../../../adapters/workflows/execution-argument.js';
+import {createWorkflowsLifecycleStarter} from
+  '../../../adapters/workflows/workflows-lifecycle-starter.js';
+import type {ExecutionsClientLike} from
+  '../../../adapters/workflows/workflows-lifecycle-starter.js';
+import type {LifecycleArguments} from
+  '../../../shared/ports/lifecycle-starter.js';
 
 type Execution = protos.google.cloud.workflows.executions.v1.IExecution;
 

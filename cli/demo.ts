@@ -167,9 +167,10 @@ async function collectResult(
   const plan = snapshot?.planPointer
     ? await readJson<StoredPlan>(world.blobs, snapshot.planPointer)
     : undefined;
-  if (outcome.status === 'failed') {
+  if (outcome.status !== 'succeeded') {
     return emptyResult({...base, status: 'failed', jobId,
-      error: JSON.stringify(outcome.error)});
+      error: outcome.status === 'killed'
+        ? outcome.reason : JSON.stringify(outcome.error)});
   }
   const result = outcome.result as {
     status?: string;

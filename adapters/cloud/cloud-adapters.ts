@@ -86,7 +86,8 @@ export function trainingRates(environment: NodeJS.ProcessEnv): {
  * Training on Vertex AI CustomJobs, its client loaded on first use.
  * Reads TRAINING_SERVICE_ACCOUNT, CHECKPOINT_BUCKET_PREFIX (bucket
  * `<prefix>-<region>` per region), TRAINING_STEPS_PER_HOUR and
- * RESTART_OVERHEAD_SECONDS.
+ * RESTART_OVERHEAD_SECONDS. Labelled jobs are listed in the regions the
+ * deployment may train in (TRAINING_REGIONS, RESIDENCY).
  */
 export function loadTrainingBackend(
   context: CloudAdapterContext,
@@ -102,19 +103,27 @@ export function loadTrainingBackend(
     const bucketPrefix = requiredVariable(environment,
       'CHECKPOINT_BUCKET_PREFIX',
       'prefix of the per-region checkpoint buckets');
-    const [{Storage}, {createGcsObjectStore}, {loadRegionCatalog}] =
-      await Promise.all([
-        import('@google-cloud/storage'),
-        import('../gcs-checkpoints/gcs-object-store.js'),
-        import('../../shared/catalog/region-catalog.js'),
-      ]);
+    const [
+      {Storage},
+      {createGcsObjectStore},
+      {loadRegionCatalog},
+      {deploymentTrainingRegionIds},
+    ] = await Promise.all([
+      import('@google-cloud/storage'),
+      import('../gcs-checkpoints/gcs-object-store.js'),
+      import('../../shared/catalog/region-catalog.js'),
+      import('./training-region-ids.js'),
+    ]);
+    const catalog = loadRegionCatalog();
     return create({
       project: context.settings.projectId,
       serviceAccount,
       checkpointBucketFor: (regionId) => `${bucketPrefix}-${regionId}`,
       objects: createGcsObjectStore(
         new Storage({projectId: context.settings.projectId})),
-      catalog: loadRegionCatalog(),
+      catalog,
+      trainingRegionIds: deploymentTrainingRegionIds(catalog,
+        context.settings.scheduler),
       ...rates,
       clock: context.clock,
       logger: context.logger,

@@ -1,4 +1,6 @@
 import type {SchedulerDependencies} from '../../functions/dependencies.js';
+import type {PollReconciliation} from
+  '../../functions/fetch-forecasts/intensity-polls.js';
 import type {IngestJobDependencies} from
   '../../functions/ingest-job/handler.js';
 import type {RegionCatalog} from '../../shared/catalog/region-catalog.js';
@@ -40,7 +42,10 @@ export type CloudNeed =
 /** What each function's cloud entry point loads on its first event. */
 export const FUNCTION_NEEDS: Readonly<Record<string, readonly CloudNeed[]>> = {
   'ingest-job': ['lifecycle'],
-  'fetch-forecasts': ['catalog', 'signals', 'ledger'],
+  // Training and lifecycle for the poll's reconciliation; both clients
+  // load on the first poll that reconciles, not on a plan request.
+  'fetch-forecasts': ['catalog', 'signals', 'ledger', 'training',
+    'lifecycle'],
   'optimize-slot': ['training'],
   'launch-training': ['training'],
   'monitor-intensity': ['training', 'signals', 'catalog'],
@@ -91,6 +96,25 @@ export async function cloudIngestDependencies(): Promise<
     logger: step.logger,
     projectId: settings.projectId,
     pollSeconds: step.settings.pollSeconds,
+  };
+}
+
+/**
+ * The ports of fetch-forecasts in the cloud, with what its scheduled poll
+ * reconciles through: the Workflows starter, the project and the poll
+ * interval of the cloud settings.
+ */
+export async function cloudFetchForecastsDependencies(): Promise<
+  CloudDependencies & {readonly reconciliation: PollReconciliation}
+> {
+  const step = await cloudStepDependencies('fetch-forecasts');
+  return {
+    ...step,
+    reconciliation: {
+      lifecycle: step.lifecycle,
+      projectId: readCloudSettings().projectId,
+      pollSeconds: step.settings.pollSeconds,
+    },
   };
 }
 

@@ -13,19 +13,23 @@ export interface LazyTrainingOptions {
   readonly productLabel?: string;
 }
 
+/** A training backend that can list its labelled jobs. */
+export type ListingTrainingBackend = TrainingBackend &
+  Required<Pick<TrainingBackend, 'listLabelled'>>;
+
 /**
  * The training port with its Vertex AI client loaded on the first call
- * that talks to Vertex (launch, describe, pause, cancel), so a function
- * that only reads the step rate, or an event refused before training is
- * touched, never pays for the client. A failed load is tried again on
- * the next call.
+ * that talks to Vertex (launch, describe, pause, cancel, listLabelled),
+ * so a function that only reads the step rate, or an event refused
+ * before training is touched, never pays for the client. A failed load
+ * is tried again on the next call.
  */
 export function lazyTrainingBackend(
-  load: () => Promise<TrainingBackend>,
+  load: () => Promise<ListingTrainingBackend>,
   options: LazyTrainingOptions,
-): TrainingBackend {
-  let loaded: Promise<TrainingBackend> | undefined;
-  const backend = async (): Promise<TrainingBackend> => {
+): ListingTrainingBackend {
+  let loaded: Promise<ListingTrainingBackend> | undefined;
+  const backend = async (): Promise<ListingTrainingBackend> => {
     loaded ??= load();
     try {
       return await loaded;
@@ -46,5 +50,6 @@ export function lazyTrainingBackend(
       (await backend()).describe(name),
     pause: async (name: string) => (await backend()).pause(name),
     cancel: async (name: string) => (await backend()).cancel(name),
+    listLabelled: async () => (await backend()).listLabelled(),
   };
 }

@@ -10,27 +10,40 @@ import type {VirtualClock} from './virtual-clock.js';
 import type {CallbackServer} from './workflow-runner/callback-server.js';
 import {runWorkflow} from './workflow-runner/run-workflow.js';
 import type {WorkflowLogEntry} from './workflow-runner/held-execution.js';
+import {WorkflowExecutionKilled} from './workflow-runner/workflow-errors.js';
 
 /** The deployed lifecycle definition: the local runner executes it too. */
 export const LIFECYCLE_YAML_PATH = fileURLToPath(
   new URL('../../workflows/lifecycle.yaml', import.meta.url),
 );
 
-/** How a local execution ended. */
+/**
+ * How a local execution ended; `killed` is a Workflows execution
+ * cancelled from outside.
+ */
 export type ExecutionOutcome =
   | {readonly status: 'succeeded'; readonly result: unknown}
-  | {readonly status: 'failed'; readonly error: unknown};
+  | {readonly status: 'failed'; readonly error: unknown}
+  | {readonly status: 'killed'; readonly reason: string};
+
+/** A local execution the starter knows of. */
+interface ExecutionRecord {
+  readonly jobId: string;
+  readonly abort: AbortController;
+  outcome: ExecutionOutcome | null;
+}
 
 /**
  * Starts lifecycle executions with the local runner, over the same YAML
  * file that is deployed to Cloud Workflows. The argument travels as a
  * JSON string, as the Executions API takes it. A job has one execution,
  * plus one per adoption (named after the segment and sequence adopted),
- * so a repeated start never runs a second copy.
+ * so a repeated start never runs a second copy. An execution can be
+ * killed mid-run (see {@link kill}); its training job keeps running.
  */
 export class LocalLifecycleStarter implements LifecycleStarter {
-  private readonly outcomes = new Map<string, ExecutionOutcome>();
-  private readonly started = new Map<string, {jobId: string; ended: boolean}>();
+  /** Every execution started, in start order. */
+  private readonly started = new Map<string, ExecutionRecord>();
 
   constructor(
     private readonly clock: VirtualClock,
@@ -45,7 +58,9 @@ export class LocalLifecycleStarter implements LifecycleStarter {
       ? `/adopt-${adopt.segmentIndex}-${adopt.lastSequence}`
       : '');
     if (this.started.has(executionName)) return {executionName};
-    const record = {jobId: argument.jobId, ended: false};
+    const record: ExecutionRecord = {
+      jobId: argument.jobId, abort: new AbortController(), outcome: null,
+    };
     this.started.set(executionName, record);
     const source = await readFile(LIFECYCLE_YAML_PATH, 'utf8');
 
@@ -57,6 +72,7 @@ export class LocalLifecycleStarter implements LifecycleStarter {
       clock: this.clock,
       callbacks: this.callbacks,
       executionName,
+      signal: record.abort.signal,
       ...(this.log ? {log: this.log} : {}),
       connectors: {
         publish: async (topicPath, messages) => {
@@ -72,24 +88,45 @@ export class LocalLifecycleStarter implements LifecycleStarter {
     });
     execution.then(
       (result) => {
-        record.ended = true;
-        this.outcomes.set(argument.jobId, {status: 'succeeded', result});
+        record.outcome ??= {status: 'succeeded', result};
       },
-      (error) => {
-        record.ended = true;
-        this.outcomes.set(argument.jobId, {status: 'failed', error});
+      (error: unknown) => {
+        record.outcome ??= {status: 'failed', error};
       },
     );
     setImmediate(release);
     return {executionName};
   }
 
+  /**
+   * Kills a running execution, as cancelling a Workflows execution does:
+   * it stops at its next step, sleep or await, lets its clock holds go,
+   * is no longer listed live, and ends `killed`. Nothing it started is
+   * stopped: a training job it launched keeps running, unwatched.
+   *
+   * @returns false when the execution is unknown or has already ended
+   */
+  kill(executionName: string, reason = 'killed by an operator'): boolean {
+    const record = this.started.get(executionName);
+    if (!record || record.outcome !== null) return false;
+    record.outcome = {status: 'killed', reason};
+    record.abort.abort(new WorkflowExecutionKilled(executionName, reason));
+    return true;
+  }
+
   /** The executions still running, for the reconciler. */
   async listLive(): Promise<ListedExecution[]> {
     return [...this.started]
-      .filter(([, record]) => !record.ended)
+      .filter(([, record]) => record.outcome === null)
       .map(([executionName, record]) =>
         ({jobId: record.jobId, executionName, state: 'ACTIVE' as const}));
+  }
+
+  /** A job's executions, in start order (the first, then adoptions). */
+  executionsOf(jobId: string): string[] {
+    return [...this.started]
+      .filter(([, record]) => record.jobId === jobId)
+      .map(([executionName]) => executionName);
   }
 
   /** Jobs whose execution was started, in order, each once. */
@@ -102,8 +139,17 @@ export class LocalLifecycleStarter implements LifecycleStarter {
     return this.started.size > 0;
   }
 
-  /** The outcome of a job's latest execution to end, once one ended. */
+  /**
+   * The outcome of a job's latest execution, once that one has ended
+   * (after a kill, until an adoption starts, the kill).
+   */
   outcomeOf(jobId: string): ExecutionOutcome | undefined {
-    return this.outcomes.get(jobId);
+    const latest = this.executionsOf(jobId).at(-1);
+    return latest === undefined ? undefined : this.outcomeOfExecution(latest);
+  }
+
+  /** How one execution ended; undefined while it runs or if unknown. */
+  outcomeOfExecution(executionName: string): ExecutionOutcome | undefined {
+    return this.started.get(executionName)?.outcome ?? undefined;
   }
 }

@@ -28,6 +28,7 @@ import {DirectoryBlobStore} from './directory-blob-store.js';
 import {createEmulatorPubSub} from './emulator-pubsub.js';
 import {FunctionHost, type PubSubHandler} from './function-host.js';
 import {watchIntakeFolder} from './intake-folder-watcher.js';
+import {scheduleIntensityPolls} from './intensity-poll-schedule.js';
 import {FileLedger} from './ledger/file-ledger.js';
 import {LocalLifecycleStarter} from './local-lifecycle-starter.js';
 import {LocalTrainingBackend} from './local-training-backend.js';
@@ -59,6 +60,12 @@ export interface LocalWorldOptions {
   readonly callbackSender?: CallbackSender;
   /** Makes local trainers die on purpose (fault-injection tests). */
   readonly trainerFaults?: LocalTrainerFaults;
+  /**
+   * Virtual seconds between scheduled `intensity-polls` messages
+   * (forecast refresh and reconciliation), as Cloud Scheduler publishes
+   * them; absent: none are published.
+   */
+  readonly intensityPollSeconds?: number;
 }
 
 /** Everything a local run holds, and how to take it down. */
@@ -206,6 +213,15 @@ async function assemble(
     logger: options.logger,
   });
   closers.push(async () => watcher.close());
+
+  // Step 6: the scheduled poll, when asked for.
+  if (options.intensityPollSeconds !== undefined) {
+    const schedule = scheduleIntensityPolls({
+      clock, publisher, logger: options.logger,
+      intervalMs: options.intensityPollSeconds * 1000,
+    });
+    closers.push(async () => schedule.stop());
+  }
 
   return {
     clock, pubsub, publisher, lifecycle, blobs, ledger, training, settings,

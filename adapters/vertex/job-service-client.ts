@@ -15,10 +15,25 @@ export interface JobServiceClientLike {
   getCustomJob(request: {
     name: string;
   }): Promise<readonly [CustomJob, ...unknown[]]>;
-  listCustomJobs(request: {
-    parent: string;
-    filter: string;
-  }): Promise<readonly [CustomJob[], ...unknown[]]>;
+  /**
+   * Without `autoPaginate: false` the client follows every page itself;
+   * with it, one page comes back and the third element carries
+   * `nextPageToken`.
+   */
+  listCustomJobs(
+    request: {
+      parent: string;
+      filter: string;
+      pageSize?: number;
+      pageToken?: string;
+    },
+    options?: {autoPaginate?: boolean},
+  ): Promise<readonly [
+    CustomJob[],
+    unknown?,
+    {nextPageToken?: string | null}?,
+    ...unknown[],
+  ]>;
   cancelCustomJob(request: {name: string}): Promise<unknown>;
 }
 

@@ -89,3 +89,25 @@ export class CustomJobNameError extends SchedulerError {
         'projects/<project>/locations/<region>/customJobs/<id>');
   }
 }
+
+/** A region whose labelled CustomJobs could not be listed, and why. */
+export interface RegionListingFailure {
+  readonly regionId: string;
+  readonly message: string;
+}
+
+/**
+ * The labelled CustomJobs of some regions could not be listed. Retryable:
+ * a partial list would make the jobs of those regions look gone, and the
+ * reconciler would fail the executions that watch them.
+ */
+export class TrainingJobListingError extends SchedulerError {
+  constructor(readonly failures: readonly RegionListingFailure[]) {
+    super('training-job-listing-incomplete',
+      `labelled CustomJobs could not be listed in ` +
+        `${failures.map((failure) => failure.regionId).join(', ')} ` +
+        `(first: ${failures[0]?.message ?? 'unknown'}); nothing is ` +
+        'reconciled until every region lists, so the poll is retried',
+      {retryable: true, cause: failures[0]});
+  }
+}

@@ -23,10 +23,13 @@ import {createCheckpointCopier} from
   '../gcs-checkpoints/checkpoint-copier.js';
 import {asCapacityError} from './capacity-errors.js';
 import {buildCustomJob, segmentDisplayName} from './custom-job-request.js';
+import {environmentOf} from './job-environment.js';
 import {hasSegmentLabels, segmentLabelFilter} from './job-labels.js';
 import {createRegionalJobClient} from './job-service-client.js';
 import type {JobServiceClientLike} from './job-service-client.js';
 import {isTerminalState, trainingStateOf} from './job-states.js';
+import {listLabelledCustomJobs} from './labelled-jobs.js';
+import {millisecondsOf} from './proto-timestamp.js';
 import {DEFAULT_MAX_TIMEOUT_SECONDS} from './scheduling-timeout.js';
 import type {SegmentScheduling} from './scheduling-timeout.js';
 import {
@@ -65,6 +68,12 @@ export interface VertexTrainingBackendOptions {
   ) => Promise<SegmentScheduling>;
   /** Label and environment prefix; `carbon` by default. */
   readonly productLabel?: string;
+  /**
+   * The regions segments may be launched in, where `listLabelled` looks:
+   * by default every catalog region that offers an accelerator and has a
+   * grid zone (the planner places a job nowhere else).
+   */
+  readonly trainingRegionIds?: readonly string[];
   readonly maxTimeoutSeconds?: number;
   readonly clock?: Clock;
   /** Between polls of a job or a marker; 15 s by default. */
@@ -80,8 +89,12 @@ export interface VertexTrainingBackendOptions {
   readonly logger?: Logger;
 }
 
-/** A Vertex AI backend; `segmentName` gives the display name. */
-export type VertexTrainingBackend = TrainingBackend;
+/**
+ * A Vertex AI backend; `segmentName` gives the display name. It always
+ * lists its labelled jobs.
+ */
+export type VertexTrainingBackend = TrainingBackend &
+  Required<Pick<TrainingBackend, 'listLabelled'>>;
 
 /**
  * The training port over Vertex AI CustomJobs, one regional client per
@@ -90,6 +103,8 @@ export type VertexTrainingBackend = TrainingBackend;
  * A pause asks the container for a checkpoint through a marker object,
  * waits until the container confirms a complete checkpoint, and only then
  * cancels; it resolves once the job is terminal (CANCELLING is not).
+ * `listLabelled` lists the labelled jobs of every training region and
+ * throws, so the poll is retried, when any region's list fails.
  */
 export function createVertexTrainingBackend(
   options: VertexTrainingBackendOptions,
@@ -318,6 +333,16 @@ export function createVertexTrainingBackend(
       await cancelAndAwait(name);
     },
 
+    async listLabelled() {
+      const regionIds = options.trainingRegionIds ??
+        options.catalog.regions
+          .filter((region) => region.acceleratorOffers.length > 0 &&
+            region.electricityMapsZone !== null)
+          .map((region) => region.id);
+      return listLabelledCustomJobs({project: options.project, productLabel,
+        regionIds, clientFor, logger: options.logger});
+    },
+
     // The same prefix in the target region's bucket, data then manifest.
     async moveCheckpoint(request) {
       const prefix = checkpointPrefix(request.jobId);
@@ -342,31 +367,8 @@ export function regionOf(name: string): string {
   return match[2];
 }
 
-function environmentOf(job: CustomJob, productLabel: string,
-  suffix: string): string | undefined {
-  const prefix = productLabel.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-  const wanted = `${prefix}_${suffix}`;
-  for (const pool of job.jobSpec?.workerPoolSpecs ?? []) {
-    const found = pool.containerSpec?.env
-      ?.find((variable) => variable.name === wanted);
-    if (found?.value) return found.value;
-  }
-  return undefined;
-}
-
 function parseGsUri(uri: string | undefined) {
   const match = /^gs:\/\/([^/]+)\/(.*)$/.exec(uri ?? '');
   if (!match?.[1] || match[2] === undefined) return null;
   return {bucket: match[1], key: match[2]};
-}
-
-function millisecondsOf(
-  timestamp: protos.google.protobuf.ITimestamp | null | undefined,
-): number | null {
-  if (!timestamp || timestamp.seconds === null ||
-      timestamp.seconds === undefined) {
-    return null;
-  }
-  return Number(timestamp.seconds) * 1000 +
-    Math.round((timestamp.nanos ?? 0) / 1e6);
 }

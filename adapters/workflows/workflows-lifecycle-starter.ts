@@ -4,22 +4,47 @@ import type {Logger} from '../../shared/ports/logger.js';
 import type {
   LifecycleArguments,
   LifecycleStarter,
+  ListedExecution,
 } from '../../shared/ports/lifecycle-starter.js';
 import {encodeExecutionArgument} from './execution-argument.js';
+import {LIVE_EXECUTION_FILTER, listedExecutionOf} from './listed-execution.js';
 
 type Execution = protos.google.cloud.workflows.executions.v1.IExecution;
 
-/** The two ExecutionsClient methods the starter calls. */
+/** A ListExecutions request as the starter sends it. */
+export interface ListExecutionsRequest {
+  readonly parent: string;
+  readonly filter: string;
+  /** FULL: BASIC leaves out labels and the argument. */
+  readonly view: 'FULL';
+  readonly pageSize?: number;
+  readonly pageToken?: string;
+}
+
+/**
+ * The two ExecutionsClient methods the starter calls, with the shapes
+ * the generated client resolves to. Without `autoPaginate: false` the
+ * client follows every page itself; with it, one page comes back and the
+ * third element carries `nextPageToken`.
+ */
 export interface ExecutionsClientLike {
   createExecution(request: {
     parent: string;
     execution: Execution;
   }): Promise<readonly [Execution, ...unknown[]]>;
-  listExecutions(request: {
-    parent: string;
-    filter: string;
-  }): Promise<readonly [Execution[], ...unknown[]]>;
+  listExecutions(
+    request: ListExecutionsRequest,
+    options?: {autoPaginate?: boolean},
+  ): Promise<readonly [
+    Execution[],
+    unknown?,
+    {nextPageToken?: string | null}?,
+    ...unknown[],
+  ]>;
 }
+
+// The most executions one FULL page holds.
+const FULL_VIEW_PAGE_SIZE = 100;
 
 /** Where the lifecycle workflow is deployed. */
 export interface WorkflowsLifecycleStarterOptions {
@@ -40,7 +65,8 @@ export interface WorkflowsLifecycleStarterOptions {
  * a label, and a start first looks for an active execution with that
  * label (running or queued) and returns it instead of starting a second
  * one. Two starts at the same instant could both find none; ingest-job's
- * idempotency record per request keeps that from happening.
+ * idempotency record per request keeps that from happening. `listLive`
+ * gives the reconciler every queued or active execution with its job.
  */
 export function createWorkflowsLifecycleStarter(
   options: WorkflowsLifecycleStarterOptions,
@@ -65,6 +91,7 @@ export function createWorkflowsLifecycleStarter(
       const [active] = await executions.listExecutions({
         parent,
         filter: `labels.${labelKey}="${labelValue}"`,
+        view: 'FULL',
       });
       const running = active.find((execution) =>
         execution.labels?.[labelKey] === labelValue &&
@@ -85,6 +112,30 @@ export function createWorkflowsLifecycleStarter(
       options.logger?.log('NOTICE', 'lifecycle execution started',
         {jobId: argument.jobId, executionName: created.name});
       return {executionName: created.name ?? ''};
+    },
+
+    // Every page of live executions; the label is checked here, the
+    // state both by the service and here.
+    async listLive(): Promise<ListedExecution[]> {
+      const executions = await clientOnce();
+      const listed: ListedExecution[] = [];
+      let pageToken: string | undefined;
+      do {
+        const [page, , response] = await executions.listExecutions({
+          parent,
+          filter: LIVE_EXECUTION_FILTER,
+          view: 'FULL',
+          pageSize: FULL_VIEW_PAGE_SIZE,
+          ...(pageToken ? {pageToken} : {}),
+        }, {autoPaginate: false});
+        for (const execution of page) {
+          const entry = listedExecutionOf(execution, labelKey,
+            options.logger);
+          if (entry) listed.push(entry);
+        }
+        pageToken = response?.nextPageToken || undefined;
+      } while (pageToken);
+      return listed;
     },
   };
 }

@@ -49,10 +49,7 @@ type PollDependencies = Pick<
 > & Partial<Pick<SchedulerDependencies, 'training' | 'publisher'>> & {
   /**
    * Absent: the poll only refreshes forecasts, and logs so. The local
-   * world passes it; TODO(reconciliation): the cloud entry point does not
-   * yet (the Workflows and Vertex AI adapters lack listLive and
-   * listLabelled); it can go once they list executions and CustomJobs by
-   * the job label.
+   * world and the cloud entry point both pass it.
    */
   readonly reconciliation?: PollReconciliation;
 };

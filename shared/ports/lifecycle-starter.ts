@@ -33,8 +33,6 @@ export interface LifecycleStarter {
   /**
    * The executions that are queued or active, each with the job it runs.
    * Optional: without it the scheduled poll cannot reconcile.
-   * TODO(reconciliation): the Workflows adapter lacks it; it can go once
-   * that adapter lists active executions by their job label.
    */
   listLive?(): Promise<ListedExecution[]>;
 }

@@ -78,8 +78,6 @@ export interface TrainingBackend {
   /**
    * Every training job carrying the product's labels, ended ones
    * included. Optional: without it the scheduled poll cannot reconcile.
-   * TODO(reconciliation): the Vertex AI adapter lacks it; it can go once
-   * that adapter lists CustomJobs by the `carbon-job-id` label.
    */
   listLabelled?(): Promise<LabelledTrainingJob[]>;
   /**

@@ -27,6 +27,8 @@ export interface WorkflowLogEntry {
 /**
  * The runtime services of one execution, keeping its clock hold: held
  * while steps run, let go only while blocked in a sleep or an await.
+ * An aborted `signal` ends a sleep or an await at once, throwing the
+ * abort reason, with no hold taken again.
  */
 export class HeldExecution implements RuntimeServices {
   private release: (() => void) | null;
@@ -37,6 +39,7 @@ export class HeldExecution implements RuntimeServices {
     private readonly connectors: WorkflowConnectors,
     private readonly logSink: ((entry: WorkflowLogEntry) => void) | undefined,
     private readonly holdReason: string,
+    private readonly signal?: AbortSignal,
   ) {
     this.release = clock.hold(holdReason);
   }
@@ -46,12 +49,12 @@ export class HeldExecution implements RuntimeServices {
   }
 
   async sleepUntilMs(instantMs: number): Promise<void> {
+    this.signal?.throwIfAborted();
     this.letGo();
-    try {
-      await this.clock.sleepUntil(instantMs);
-    } finally {
-      this.release = this.clock.hold(this.holdReason);
-    }
+    // The clock cannot cancel a timer: a killed sleep leaves it pending,
+    // a no-op when due.
+    await untilAborted(this.clock.sleepUntil(instantMs), this.signal);
+    this.release = this.clock.hold(this.holdReason);
   }
 
   createCallbackEndpoint(method: string): string {
@@ -62,9 +65,18 @@ export class HeldExecution implements RuntimeServices {
     url: string,
     timeoutSeconds: number,
   ): Promise<WorkflowValue> {
+    this.signal?.throwIfAborted();
     const pending = this.callbacks.await(url, timeoutSeconds, this.holdReason);
     this.letGo();
-    const outcome = await pending;
+    let outcome;
+    try {
+      outcome = await untilAborted(pending, this.signal);
+    } catch (error) {
+      // Killed while waiting: whatever ends the await later (a reply or
+      // the timeout) takes a hold for nobody; let it go at once.
+      void pending.then((late) => late.release());
+      throw error;
+    }
     this.release = outcome.release;
     if (outcome.kind === 'timeout') {
       throw runtimeError(
@@ -101,6 +113,29 @@ export class HeldExecution implements RuntimeServices {
     this.release = null;
     release?.();
   }
+}
+
+// Settles as `work` does, or rejects with the abort reason first.
+function untilAborted<T>(
+  work: Promise<T>,
+  signal: AbortSignal | undefined,
+): Promise<T> {
+  if (!signal) return work;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, {once: true});
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 // The map `events.await_callback` returns.

@@ -79,6 +79,8 @@ export class Interpreter {
     private readonly program: WorkflowProgram,
     private readonly services: RuntimeServices,
     private readonly limits: ExecutionLimits = DEFAULT_LIMITS,
+    /** Aborted: the next step throws the abort reason instead of running. */
+    private readonly signal?: AbortSignal,
   ) {}
 
   /**
@@ -161,6 +163,7 @@ export class Interpreter {
 
   // One step: its action, then its `next`.
   private async runStep(step: StepEntry, frame: Frame): Promise<Flow> {
+    this.signal?.throwIfAborted();
     this.countStep(step);
     const action = this.actionOf(step);
     const flow = action === null ? NEXT : await this.runAction(

@@ -30,6 +30,11 @@ export interface RunWorkflowOptions {
   readonly limits?: Partial<ExecutionLimits>;
   /** The reason the clock hold shows. */
   readonly executionName?: string;
+  /**
+   * Aborting it kills the execution at its next step, sleep or await:
+   * the promise rejects with the abort reason and the clock hold goes.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -41,6 +46,7 @@ export interface RunWorkflowOptions {
  * @returns the workflow's result as plain JSON-compatible JS
  * @throws WorkflowExecutionError when an exception leaves main
  * @throws UnsupportedConstructError for a construct outside the subset
+ * @throws the signal's reason once it is aborted
  */
 export async function runWorkflow(
   options: RunWorkflowOptions,
@@ -54,11 +60,12 @@ export async function runWorkflow(
     options.connectors,
     options.log,
     `workflow ${options.executionName ?? 'execution'}`,
+    options.signal,
   );
   const limits = {...DEFAULT_LIMITS, ...options.limits};
   try {
-    const result = await new Interpreter(program, execution, limits)
-      .runMain(argument);
+    const result = await new Interpreter(program, execution, limits,
+      options.signal).runMain(argument);
     return toPlain(result);
   } catch (error) {
     if (error instanceof WorkflowRaise) {

@@ -92,3 +92,19 @@ function describeRaised(value: WorkflowValue): string {
   }
   return JSON.stringify(toPlain(value));
 }
+
+/**
+ * The execution was killed from outside (as a Workflows execution is
+ * cancelled). Not a raise: no `try`/`except` of the workflow sees it.
+ */
+export class WorkflowExecutionKilled extends SchedulerError {
+  readonly executionName: string;
+
+  constructor(executionName: string, reason: string) {
+    super(
+      'WORKFLOW_EXECUTION_KILLED',
+      `execution ${executionName} was killed: ${reason}`,
+    );
+    this.executionName = executionName;
+  }
+}

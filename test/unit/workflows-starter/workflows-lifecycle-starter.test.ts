@@ -4,18 +4,21 @@ import {encodeExecutionArgument} from
   '../../../adapters/workflows/execution-argument.js';
 import {createWorkflowsLifecycleStarter} from
   '../../../adapters/workflows/workflows-lifecycle-starter.js';
-import type {ExecutionsClientLike} from
-  '../../../adapters/workflows/workflows-lifecycle-starter.js';
+import type {
+  ExecutionsClientLike,
+  ListExecutionsRequest,
+} from '../../../adapters/workflows/workflows-lifecycle-starter.js';
 import type {LifecycleArguments} from
   '../../../shared/ports/lifecycle-starter.js';
 
 type Execution = protos.google.cloud.workflows.executions.v1.IExecution;
 
-// createExecution and listExecutions over an in-memory list.
+// createExecution and listExecutions over an in-memory list. As the
+// service does, a list in the BASIC view leaves out labels and argument.
 class ExecutionsStandIn implements ExecutionsClientLike {
   readonly executions: (Execution & {parent: string})[] = [];
   readonly creates: {parent: string; execution: Execution}[] = [];
-  readonly lists: {parent: string; filter: string}[] = [];
+  readonly lists: ListExecutionsRequest[] = [];
 
   async createExecution(request: {parent: string; execution: Execution}) {
     this.creates.push(request);
@@ -26,10 +29,13 @@ class ExecutionsStandIn implements ExecutionsClientLike {
     return [execution] as const;
   }
 
-  async listExecutions(request: {parent: string; filter: string}) {
+  async listExecutions(request: ListExecutionsRequest) {
     this.lists.push(request);
     return [this.executions
-      .filter((execution) => execution.parent === request.parent)] as const;
+      .filter((execution) => execution.parent === request.parent)
+      .map(({labels, argument, ...basic}) => request.view === 'FULL'
+        ? {...basic, labels, argument}
+        : basic)] as const;
   }
 }
 
@@ -74,6 +80,15 @@ describe('Workflows lifecycle starter (executions client stand-in)', () => {
       assert.equal(client.creates.length, 1);
       assert.equal(client.lists[0]!.filter, 'labels.carbon-job-id="j-42"');
     });
+
+  it('lists in the FULL view, since the BASIC view carries no labels to ' +
+      'match', async () => {
+    const client = new ExecutionsStandIn();
+    await starter(client).start(argument);
+    await starter(client).start(argument);
+    assert.equal(client.lists[1]!.view, 'FULL');
+    assert.equal(client.creates.length, 1);
+  });
 
   it('starts a new execution once the earlier one has ended', async () => {
     const client = new ExecutionsStandIn();

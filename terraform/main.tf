@@ -89,10 +89,10 @@ locals {
       publishes       = ["forecasts-ready", "job-events", "dead-letters"]
       state           = "roles/storage.objectUser"
       intake          = false
-      checkpoints     = ""
+      checkpoints     = "roles/storage.objectUser"
       dataset         = "roles/bigquery.dataEditor"
       secrets         = true
-      project_roles   = ["roles/aiplatform.viewer", "roles/workflows.viewer"]
+      project_roles   = ["roles/aiplatform.user", "roles/workflows.invoker"]
       acts_as_trainer = false
       memory          = "512M"
     }

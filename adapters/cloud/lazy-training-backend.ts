@@ -1,4 +1,5 @@
 import type {
+  CheckpointMoveRequest,
   TrainingBackend,
   TrainingSegmentRequest,
   TrainingSegmentStatus,
@@ -13,13 +14,17 @@ export interface LazyTrainingOptions {
   readonly productLabel?: string;
 }
 
-/** A training backend that can list its labelled jobs. */
+/**
+ * A training backend that can list its labelled jobs and move a
+ * checkpoint to another region, as the Vertex AI adapter does.
+ */
 export type ListingTrainingBackend = TrainingBackend &
-  Required<Pick<TrainingBackend, 'listLabelled'>>;
+  Required<Pick<TrainingBackend, 'listLabelled' | 'moveCheckpoint'>>;
 
 /**
  * The training port with its Vertex AI client loaded on the first call
- * that talks to Vertex (launch, describe, pause, cancel, listLabelled),
+ * that talks to Vertex (launch, describe, pause, cancel, listLabelled,
+ * moveCheckpoint),
  * so a function that only reads the step rate, or an event refused
  * before training is touched, never pays for the client. A failed load
  * is tried again on the next call.
@@ -51,5 +56,7 @@ export function lazyTrainingBackend(
     pause: async (name: string) => (await backend()).pause(name),
     cancel: async (name: string) => (await backend()).cancel(name),
     listLabelled: async () => (await backend()).listLabelled(),
+    moveCheckpoint: async (request: CheckpointMoveRequest) =>
+      (await backend()).moveCheckpoint(request),
   };
 }

@@ -91,10 +91,10 @@ export interface VertexTrainingBackendOptions {
 
 /**
  * A Vertex AI backend; `segmentName` gives the display name. It always
- * lists its labelled jobs.
+ * lists its labelled jobs and moves checkpoints between regions.
  */
 export type VertexTrainingBackend = TrainingBackend &
-  Required<Pick<TrainingBackend, 'listLabelled'>>;
+  Required<Pick<TrainingBackend, 'listLabelled' | 'moveCheckpoint'>>;
 
 /**
  * The training port over Vertex AI CustomJobs, one regional client per

@@ -3,13 +3,17 @@ import {
   cloudFetchForecastsDependencies,
   FUNCTION_NEEDS,
 } from '../../../adapters/cloud/cloud-dependencies.js';
-import {lazyTrainingBackend} from
-  '../../../adapters/cloud/lazy-training-backend.js';
+import {
+  lazyTrainingBackend,
+  type ListingTrainingBackend,
+} from '../../../adapters/cloud/lazy-training-backend.js';
 import {deploymentTrainingRegionIds} from
   '../../../adapters/cloud/training-region-ids.js';
 import {loadRegionCatalog} from '../../../shared/catalog/region-catalog.js';
-import type {LabelledTrainingJob, TrainingBackend} from
-  '../../../shared/ports/training-backend.js';
+import type {
+  CheckpointMoveRequest,
+  LabelledTrainingJob,
+} from '../../../shared/ports/training-backend.js';
 
 describe('fetch-forecasts reconciliation wiring in the cloud', () => {
   const saved = {...process.env};
@@ -46,11 +50,26 @@ describe('fetch-forecasts reconciliation wiring in the cloud', () => {
     const lazy = lazyTrainingBackend(async () => {
       loads += 1;
       return {listLabelled: async () => [job]} as unknown as
-        TrainingBackend & Required<Pick<TrainingBackend, 'listLabelled'>>;
+        ListingTrainingBackend;
     }, {stepsPerHour: 12, restartOverheadMs: 0});
     assert.equal(loads, 0);
     assert.deepEqual(await lazy.listLabelled(), [job]);
     assert.equal(loads, 1);
+  });
+
+  it('moves a checkpoint through the lazily loaded backend', async () => {
+    const requests: CheckpointMoveRequest[] = [];
+    const lazy = lazyTrainingBackend(async () => ({
+      moveCheckpoint: async (request: CheckpointMoveRequest) => {
+        requests.push(request);
+        return {bytesMoved: 4096};
+      },
+    }) as unknown as ListingTrainingBackend,
+    {stepsPerHour: 12, restartOverheadMs: 0});
+    const request = {jobId: 'j-1', fromRegionId: 'us-east4',
+      toRegionId: 'europe-west4', step: 30};
+    assert.deepEqual(await lazy.moveCheckpoint(request), {bytesMoved: 4096});
+    assert.deepEqual(requests, [request]);
   });
 
   it('looks for labelled jobs only in the regions the deployment may ' +

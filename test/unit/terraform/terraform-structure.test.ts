@@ -35,9 +35,12 @@ const ALLOWED_ROLES: Readonly<Record<string, readonly string[]>> = {
   'ingest-job': ['roles/storage.objectUser', 'roles/storage.objectViewer',
     'roles/bigquery.dataEditor', 'roles/bigquery.jobUser',
     'roles/workflows.invoker', 'roles/pubsub.publisher'],
+  // Reconciliation: lists executions and CustomJobs, starts an adopting
+  // execution, fails one, checkpoints (a marker in the checkpoint
+  // bucket) and cancels an orphaned CustomJob.
   'fetch-forecasts': ['roles/storage.objectUser', 'roles/bigquery.dataEditor',
     'roles/bigquery.jobUser', 'roles/secretmanager.secretAccessor',
-    'roles/aiplatform.viewer', 'roles/workflows.viewer',
+    'roles/aiplatform.user', 'roles/workflows.invoker',
     'roles/pubsub.publisher'],
   'optimize-slot': ['roles/storage.objectUser', 'roles/bigquery.dataEditor',
     'roles/bigquery.jobUser', 'roles/workflows.invoker',

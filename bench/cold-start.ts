@@ -1,14 +1,17 @@
 /**
- * Cold start of the eight functions as deployed (compiled JS on
- * functions-framework), as a ratio to a floor measured in the same run.
+ * Cold start of the eight functions as deployed (the bundle that
+ * `npm run package:functions` assembles, on functions-framework), as a
+ * ratio to a floor measured in the same run.
  *
  * For each function: the time from spawning `functions-framework
- * --target=<entry point>` to the answer to its first event, a Pub/Sub
- * push on one of its topics carrying a message it refuses (so it loads
- * its handler, builds the ports it builds on a first event, validates,
- * and publishes the refusal to the emulator over gRPC). The floor is the same server over a module
- * that loads only functions-framework and @google-cloud/pubsub and
- * handles a no-op event. Medians over the repetitions, run interleaved.
+ * --target=<entry point>` over the deployable (its main registers all
+ * eight) to the answer to its first event, a Pub/Sub push on one of its
+ * topics carrying a message it refuses (so it loads its handler, builds
+ * the ports it builds on a first event, validates, and publishes the
+ * refusal to the emulator over gRPC). The floor is the same server over
+ * a module that loads only functions-framework and @google-cloud/pubsub
+ * and handles a no-op event. Medians over the repetitions, run
+ * interleaved.
  *
  * Run: npm run bench:cold -- [--json] [--repetitions N]
  * Output: `floor` {coldStartMs, cpuMs, ...}, `functions` [{name,
@@ -25,7 +28,7 @@
  */
 import {loadavg} from 'node:os';
 import {spawn} from 'node:child_process';
-import {readdir, readFile, rm, symlink, writeFile} from 'node:fs/promises';
+import {readFile, writeFile} from 'node:fs/promises';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {fileURLToPath} from 'node:url';
@@ -33,11 +36,14 @@ import {createEmulatorPubSub} from '../adapters/local/emulator-pubsub.js';
 import {findFreePort} from '../adapters/local/free-port.js';
 import {startPubSubEmulator} from '../adapters/local/pubsub-emulator.js';
 import {FUNCTIONS} from '../functions/registry.js';
+import {assembleDeployable} from '../scripts/function-deployable.js';
 
 const TARGET_RATIO = 1.5;
 const PROJECT = 'cold-start-bench';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
-const BUILD = path.join(ROOT, '.local', 'cold-start', 'build');
+// Inside the repository, so the deployable's external packages resolve
+// from its node_modules as they do from the runtime's.
+const DEPLOYABLE = path.join(ROOT, '.local', 'cold-start', 'deployable');
 const FRAMEWORK_MAIN = path.join(ROOT, 'node_modules', '@google-cloud',
   'functions-framework', 'build', 'src', 'main.js');
 
@@ -49,42 +55,14 @@ interface Target {
   readonly text: string;
 }
 
-// Step 1: every module the functions load, compiled file by file.
+// Step 1: the deployable, as `npm run package:functions` assembles it
+// (one bundle, chunks per function, the shipped data), and the floor.
 async function compile(): Promise<void> {
-  const {build} = await import('esbuild');
-  await rm(BUILD, {recursive: true, force: true});
-  const entryPoints: string[] = [];
-  for (const folder of ['shared', 'adapters', 'functions']) {
-    await collectSources(path.join(ROOT, folder), entryPoints);
-  }
-  await build({
-    entryPoints,
-    outdir: BUILD,
-    outbase: ROOT,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    bundle: false,
-    logLevel: 'error',
-  });
-  // Files the modules read beside themselves.
-  for (const shared of ['data', 'workflows', 'firebase.json']) {
-    await symlink(path.join(ROOT, shared), path.join(BUILD, shared));
-  }
-  await writeFile(path.join(BUILD, 'floor.js'),
+  await assembleDeployable(DEPLOYABLE);
+  await writeFile(path.join(DEPLOYABLE, 'floor.js'),
     "import {cloudEvent} from '@google-cloud/functions-framework';\n" +
     "import '@google-cloud/pubsub';\n" +
     "cloudEvent('floor', async () => {});\n");
-}
-
-async function collectSources(folder: string, into: string[]) {
-  for (const entry of await readdir(folder, {withFileTypes: true})) {
-    const full = path.join(folder, entry.name);
-    if (entry.isDirectory()) await collectSources(full, into);
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) {
-      into.push(full);
-    }
-  }
 }
 
 // Step 2: one cold start, from spawn to the first answer.
@@ -214,11 +192,12 @@ async function main(): Promise<void> {
   };
 
   const floor: Target = {name: 'floor', entryPoint: 'floor',
-    source: path.join(BUILD, 'floor.js'), topic: 'floor', text: '{}'};
+    source: path.join(DEPLOYABLE, 'floor.js'), topic: 'floor', text: '{}'};
   const targets: Target[] = FUNCTIONS.map((definition) => ({
     name: definition.name,
     entryPoint: definition.entryPoint,
-    source: path.join(BUILD, 'functions', definition.name, 'index.js'),
+    // The deployable's main, which registers all eight entry points.
+    source: DEPLOYABLE,
     topic: definition.topics[0]!,
     // A truncated message: a refusal every function must publish.
     text: '{"jobId": "bench", "step": ',
@@ -286,6 +265,15 @@ async function main(): Promise<void> {
       f.cpuRatioToFloor !== null && f.cpuRatioToFloor <= TARGET_RATIO),
     functions,
   };
+  // A function that did not acknowledge its refusal measured a failure.
+  const unanswered = functions.filter((entry) =>
+    entry.answeredStatus === undefined || entry.answeredStatus >= 300);
+  if (unanswered.length > 0) {
+    process.exitCode = 1;
+    process.stderr.write(`not acknowledged: ${unanswered.map((entry) =>
+      `${entry.name} (HTTP ${entry.answeredStatus})`).join(', ')}; run ` +
+      'it with functions-framework to see its error\n');
+  }
   if (json) {
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');
     return;

@@ -15,7 +15,10 @@ import type {createWorkflowsLifecycleStarter} from
 import type {CloudSettings} from './cloud-settings.js';
 import {lazyLedgerWriter} from './lazy-ledger-writer.js';
 import {lazyTrainingBackend} from './lazy-training-backend.js';
-import {loadAdapterFactory} from './optional-adapter.js';
+import {
+  loadAdapterFactory,
+  type AdapterModule,
+} from './optional-adapter.js';
 
 /** What the cloud adapters are built from. */
 export interface CloudAdapterContext {
@@ -30,16 +33,19 @@ export const CLOUD_ADAPTERS = {
   training: {
     specifier: '../vertex/vertex-training-backend.js',
     exportName: 'createVertexTrainingBackend',
+    load: () => import('../vertex/vertex-training-backend.js'),
   },
   lifecycle: {
     specifier: '../workflows/workflows-lifecycle-starter.js',
     exportName: 'createWorkflowsLifecycleStarter',
+    load: () => import('../workflows/workflows-lifecycle-starter.js'),
   },
   ledger: {
     specifier: '../bigquery/bigquery-ledger-writer.js',
     exportName: 'createBigQueryLedgerWriter',
+    load: () => import('../bigquery/bigquery-ledger-writer.js'),
   },
-} as const;
+} as const satisfies Record<string, AdapterModule>;
 
 /** Lifecycle executions on Cloud Workflows. */
 export async function loadLifecycleStarter(
@@ -47,7 +53,7 @@ export async function loadLifecycleStarter(
 ): Promise<LifecycleStarter> {
   const create = await loadAdapterFactory<
     typeof createWorkflowsLifecycleStarter
-  >(CLOUD_ADAPTERS.lifecycle.specifier, CLOUD_ADAPTERS.lifecycle.exportName);
+  >(CLOUD_ADAPTERS.lifecycle);
   return create({
     project: context.settings.projectId,
     location: context.settings.workflowLocation,
@@ -61,7 +67,7 @@ export function loadLedgerWriter(context: CloudAdapterContext): LedgerWriter {
   return lazyLedgerWriter(async () => {
     const create = await loadAdapterFactory<
       typeof createBigQueryLedgerWriter
-    >(CLOUD_ADAPTERS.ledger.specifier, CLOUD_ADAPTERS.ledger.exportName);
+    >(CLOUD_ADAPTERS.ledger);
     return create({
       datasetId: context.settings.ledgerDataset,
       projectId: context.settings.projectId,
@@ -97,7 +103,7 @@ export function loadTrainingBackend(
   return lazyTrainingBackend(async () => {
     const create = await loadAdapterFactory<
       typeof createVertexTrainingBackend
-    >(CLOUD_ADAPTERS.training.specifier, CLOUD_ADAPTERS.training.exportName);
+    >(CLOUD_ADAPTERS.training);
     const serviceAccount = requiredVariable(environment,
       'TRAINING_SERVICE_ACCOUNT', 'service account the CustomJobs run as');
     const bucketPrefix = requiredVariable(environment,

@@ -1,5 +1,17 @@
 import {SchedulerError} from '../../shared/errors.js';
 
+/** A cloud adapter module: where it is, and how to load it. */
+export interface AdapterModule {
+  /** The module's path, for messages. */
+  readonly specifier: string;
+  readonly exportName: string;
+  /**
+   * Loads the module. A literal `import()` in the caller's file, so a
+   * bundler sees it and the module is still loaded only when asked for.
+   */
+  readonly load: () => Promise<Record<string, unknown>>;
+}
+
 /**
  * Loads a cloud adapter module and one factory from it, at the moment a
  * function first needs it. A missing module or factory is a deployment
@@ -7,13 +19,12 @@ import {SchedulerError} from '../../shared/errors.js';
  * so messages wait (and then dead-letter) rather than vanish.
  */
 export async function loadAdapterFactory<T>(
-  specifier: string,
-  exportName: string,
+  adapter: AdapterModule,
 ): Promise<T> {
+  const {specifier, exportName} = adapter;
   let loaded: Record<string, unknown>;
   try {
-    // A computed specifier: the module is resolved only when asked for.
-    loaded = (await import(specifier)) as Record<string, unknown>;
+    loaded = await adapter.load();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ERR_MODULE_NOT_FOUND' &&

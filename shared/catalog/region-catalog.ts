@@ -4,7 +4,11 @@
  * hand-kept zone and location tables, Green Algorithms PUE figures, the
  * accelerator-zone extract and the shipped hourly traces.
  */
-import {listTraceFiles} from '../signals/electricity-maps-traces.js';
+import {existsSync} from 'node:fs';
+import {
+  listTraceFiles,
+  TRACE_DIRECTORY,
+} from '../signals/electricity-maps-traces.js';
 import {CatalogDataError, UnknownRegionError} from './catalog-errors.js';
 import {
   readAccelerators,
@@ -173,8 +177,11 @@ function createCatalog(regions: readonly Region[]): RegionCatalog {
   });
 }
 
+// The recorded traces ship with the repository for replay, not with the
+// deployed functions: without them no region has trace years.
 function traceYearsByZone(): Map<string, number[]> {
   const years = new Map<string, number[]>();
+  if (!existsSync(TRACE_DIRECTORY)) return years;
   for (const file of listTraceFiles()) {
     years.set(file.zone, [...(years.get(file.zone) ?? []), file.year]);
   }

@@ -12,9 +12,12 @@ import {startPubSubEmulator} from '../../adapters/local/pubsub-emulator.js';
 export function useEmulator(projectPrefix = 'test'): {
   pubsub: () => PubSub;
   projectId: () => string;
+  /** host:port, for a process of its own (PUBSUB_EMULATOR_HOST). */
+  address: () => string;
 } {
   let stop: (() => Promise<void>) | undefined;
   let pubsub: PubSub | undefined;
+  let emulatorAddress: string | undefined;
   const projectId = `${projectPrefix}-${randomUUID().slice(0, 8)}`;
   before(async function () {
     this.timeout(90_000);
@@ -24,6 +27,7 @@ export function useEmulator(projectPrefix = 'test'): {
       address = emulator.address;
       stop = () => emulator.stop();
     }
+    emulatorAddress = address;
     pubsub = createEmulatorPubSub(address, projectId);
   });
   after(async function () {
@@ -31,5 +35,6 @@ export function useEmulator(projectPrefix = 'test'): {
     await pubsub?.close();
     await stop?.();
   });
-  return {pubsub: () => pubsub!, projectId: () => projectId};
+  return {pubsub: () => pubsub!, projectId: () => projectId,
+    address: () => emulatorAddress!};
 }

@@ -1,6 +1,7 @@
 import {accessSync, constants, readdirSync, statSync} from 'node:fs';
 import path from 'node:path';
 import type {Command} from 'commander';
+import {FileQuotaChecker} from '../adapters/local/file-quota-checker.js';
 import {runDemo, type DemoOptions} from './demo.js';
 import {formatDemoSummary} from './demo-summary.js';
 import {newRunDirectory} from './run-directory.js';
@@ -28,6 +29,9 @@ export function registerDemoCommand(
       'most virtual seconds per real second (0: no limit)', '0')
     .option('--oracle', 'forecasts that see the recorded future', false)
     .option('--run-dir <folder>', 'where blobs, checkpoints and the ledger go')
+    .option('--quotas <file>', 'accelerator quota per region (JSON, e.g. ' +
+      '{"us-east4": {"NVIDIA_H100_80GB": 0}}); regions without room for ' +
+      'the job are excluded')
     .option('--json', 'print one JSON object instead of text', false)
     .action(async (raw: Record<string, string | boolean | undefined>) => {
       const nowMs = Date.parse(String(raw.now));
@@ -53,6 +57,14 @@ export function registerDemoCommand(
         setExitCode(2);
         return;
       }
+      const quotasFile = raw.quotas ? String(raw.quotas) : undefined;
+      const quotaProblem = quotasFile === undefined ? null :
+        quotaFileProblem(quotasFile);
+      if (quotaProblem !== null) {
+        process.stderr.write(`--quotas: ${quotaProblem}\n`);
+        setExitCode(2);
+        return;
+      }
       const runDirectory = raw.runDir ? String(raw.runDir) :
         newRunDirectory();
       if (holdsEarlierRun(runDirectory)) {
@@ -73,6 +85,7 @@ export function registerDemoCommand(
           ? {emulatorAddress: process.env.PUBSUB_EMULATOR_HOST}
           : {}),
         runDirectory,
+        ...(quotasFile !== undefined ? {quotasFile} : {}),
       };
       const result = await runDemo(options);
       if (options.json) {
@@ -90,6 +103,20 @@ function holdsEarlierRun(folder: string): boolean {
     return readdirSync(folder).length > 0;
   } catch {
     return false;
+  }
+}
+
+// Why the quota file cannot be used, before anything starts; else null.
+function quotaFileProblem(file: string): string | null {
+  if (!isReadableFile(file)) {
+    return `cannot read the file "${file}" (from ${process.cwd()}); give a ` +
+      'JSON object of region -> {acceleratorType: limit}';
+  }
+  try {
+    new FileQuotaChecker(file);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
   }
 }
 

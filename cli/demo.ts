@@ -36,6 +36,8 @@ export interface DemoOptions {
   readonly callbackSender?: CallbackSender;
   /** Makes local trainers die on purpose (fault-injection tests). */
   readonly trainerFaults?: LocalTrainerFaults;
+  /** Accelerator limits per region (JSON); absent: quota not checked. */
+  readonly quotasFile?: string;
   /**
    * Test-only: actions run when the virtual clock reaches their instant,
    * the clock held until each settles (operator command tests).
@@ -107,6 +109,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       ? {callbackSender: options.callbackSender}
       : {}),
     ...(options.trainerFaults ? {trainerFaults: options.trainerFaults} : {}),
+    ...(options.quotasFile !== undefined
+      ? {quotasFile: options.quotasFile}
+      : {}),
   });
   nowMs = () => world.clock.nowMs();
   const actionErrors: unknown[] = [];

@@ -2,6 +2,7 @@ import type {StepRuntime} from '../adapters/function-runtime/step-handler.js';
 import type {RegionCatalog} from '../shared/catalog/region-catalog.js';
 import type {CarbonSignalProvider} from '../shared/signals/carbon-signal-provider.js';
 import type {LedgerWriter} from '../shared/ports/ledger-writer.js';
+import type {QuotaChecker} from '../shared/ports/quota-checker.js';
 import type {TrainingBackend} from '../shared/ports/training-backend.js';
 
 /** Tunables of the scheduler, the same in the cloud and locally. */
@@ -25,4 +26,9 @@ export interface SchedulerDependencies extends StepRuntime {
   readonly training: TrainingBackend;
   readonly ledger: LedgerWriter;
   readonly settings: SchedulerSettings;
+  /**
+   * The project's accelerator quota per region, which optimize-slot
+   * checks before choosing a region; absent: quota is not checked.
+   */
+  readonly quotas?: QuotaChecker;
 }

@@ -7,6 +7,7 @@ import type {RegionCatalog} from '../../shared/catalog/region-catalog.js';
 import type {BlobStore} from '../../shared/ports/blob-store.js';
 import type {LedgerWriter} from '../../shared/ports/ledger-writer.js';
 import type {LifecycleStarter} from '../../shared/ports/lifecycle-starter.js';
+import type {QuotaChecker} from '../../shared/ports/quota-checker.js';
 import {createJsonLogger} from '../../shared/ports/logger.js';
 import type {TrainingBackend} from '../../shared/ports/training-backend.js';
 import type {CarbonSignalProvider} from
@@ -37,7 +38,8 @@ export type CloudNeed =
   | 'ledger'
   | 'lifecycle'
   | 'signals'
-  | 'catalog';
+  | 'catalog'
+  | 'quotas';
 
 /** What each function's cloud entry point loads on its first event. */
 export const FUNCTION_NEEDS: Readonly<Record<string, readonly CloudNeed[]>> = {
@@ -46,7 +48,7 @@ export const FUNCTION_NEEDS: Readonly<Record<string, readonly CloudNeed[]>> = {
   // load on the first poll that reconciles, not on a plan request.
   'fetch-forecasts': ['catalog', 'signals', 'ledger', 'training',
     'lifecycle'],
-  'optimize-slot': ['training'],
+  'optimize-slot': ['training', 'quotas'],
   'launch-training': ['training'],
   'monitor-intensity': ['training', 'signals', 'catalog'],
   'checkpoint-pause': ['training'],
@@ -171,6 +173,17 @@ async function buildStepDependencies(
     () => loadLifecycleStarter(context));
   const signals = await port<CarbonSignalProvider>('signals',
     () => loadSignalProvider(context));
+  // Quota is optional: absent where not needed rather than an unwired
+  // port. The Cloud Quotas client loads on the first listing, cached an
+  // hour per instance; a checker that cannot be built answers "quota
+  // unknown" and the region is kept, with a warning.
+  const quotas = needs.has('quotas')
+    ? await port<QuotaChecker>('quotas', async () => {
+      const {CloudQuotasChecker} = await import(
+        '../quotas/cloud-quotas-checker.js');
+      return new CloudQuotasChecker({projectId: settings.projectId, clock});
+    })
+    : undefined;
 
   return {
     clock,
@@ -184,5 +197,6 @@ async function buildStepDependencies(
     ledger,
     settings: settings.scheduler,
     lifecycle,
+    ...(quotas ? {quotas} : {}),
   };
 }

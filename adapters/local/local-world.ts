@@ -25,6 +25,7 @@ import {HttpCallbackSender} from '../function-runtime/http-callback-sender.js';
 import type {CallbackSender} from '../../shared/ports/callback-sender.js';
 import {ensureTopology} from '../pubsub/topology.js';
 import {DirectoryBlobStore} from './directory-blob-store.js';
+import {FileQuotaChecker} from './file-quota-checker.js';
 import {createEmulatorPubSub} from './emulator-pubsub.js';
 import {FunctionHost, type PubSubHandler} from './function-host.js';
 import {watchIntakeFolder} from './intake-folder-watcher.js';
@@ -66,6 +67,12 @@ export interface LocalWorldOptions {
    * them; absent: none are published.
    */
   readonly intensityPollSeconds?: number;
+  /**
+   * A JSON file of accelerator limits per region (see FileQuotaChecker)
+   * that optimize-slot checks before choosing a region; absent: quota is
+   * not checked.
+   */
+  readonly quotasFile?: string;
 }
 
 /** Everything a local run holds, and how to take it down. */
@@ -175,6 +182,9 @@ async function assemble(
     training: trainingPort,
     ledger,
     settings,
+    ...(options.quotasFile !== undefined
+      ? {quotas: new FileQuotaChecker(options.quotasFile)}
+      : {}),
   };
   const handlers: Record<string, PubSubHandler> = {
     'ingest-job': routeIngestJob(

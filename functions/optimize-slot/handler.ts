@@ -11,6 +11,7 @@ import {loadJobRequest, loadSnapshot} from '../fetch-forecasts/handler.js';
 import type {StoredPlan} from '../../shared/jobs/stored-plan.js';
 import {choosePlan} from './choose-plan.js';
 import {chooseBetweenPlans} from './keep-better-plan.js';
+import {keepRegionsWithQuota, quotaUnknownNote} from './quota-regions.js';
 
 /**
  * optimize-slot: reads the forecasts behind the pointer, chooses region
@@ -33,7 +34,14 @@ export function createOptimizeSlot(dependencies: SchedulerDependencies) {
     }
     const job = await loadJobRequest(dependencies, envelope.jobId);
     const snapshot = await loadSnapshot(dependencies, envelope.jobId);
-    const chosen = choosePlan(job, bundle, {
+
+    // Regions without GPU quota for the job are left out with the reason;
+    // one whose quota cannot be read stays, and the plan says so.
+    const quota = await keepRegionsWithQuota(bundle, job,
+      dependencies.quotas, dependencies.logger,
+      {jobId: envelope.jobId, requestId: envelope.requestId});
+    const withQuota = quota.bundle;
+    const planned = choosePlan(job, withQuota, {
       requestId: envelope.requestId,
       forecastsPointer,
       submittedAtMs: snapshot.submittedAtMs,
@@ -43,6 +51,9 @@ export function createOptimizeSlot(dependencies: SchedulerDependencies) {
       restartOverheadMs: dependencies.training.restartOverheadMs,
       gpuUtilisationFraction: dependencies.settings.gpuUtilisationFraction,
     });
+    const note = quotaUnknownNote(quota.unknown);
+    const chosen = note === null ? planned :
+      {...planned, why: `${planned.why}; ${note}`};
 
     // Re-planning while waiting: the plan waited on stays unless the fresh
     // one, priced on the same fresh forecasts, is better by the threshold.
@@ -50,7 +61,7 @@ export function createOptimizeSlot(dependencies: SchedulerDependencies) {
       ? await readJson<StoredPlan>(dependencies.blobs, snapshot.planPointer)
       : undefined;
     if (previous && previous.requestId !== envelope.requestId) {
-      const decision = chooseBetweenPlans(previous, chosen, bundle,
+      const decision = chooseBetweenPlans(previous, chosen, withQuota,
         Date.parse(job.constraints.deadline), dependencies.clock.nowMs());
       dependencies.logger.log('INFO', decision.replace
         ? 'fresh plan replaces the plan waited on'

@@ -41,8 +41,9 @@ export interface JobMix {
   readonly checkpointOverheadMinutes: number;
   readonly restartOverheadMinutes: number;
   /**
-   * A fresher plan replaces the current one when this much better (0:
-   * any saving on the same fresh forecast; chosen on 2021 traces).
+   * A fresher plan replaces the current one when this much better on
+   * the same fresh forecast (the product's 0.01 was chosen on 2021
+   * traces).
    */
   readonly replanImprovementFraction: number;
 }

@@ -3,13 +3,18 @@
  * weights fitted by ridge least squares on past issues only: simulated
  * origins over the weeks before the fit's cut-off, each seeing just what
  * was known at that origin, scored on hours that ended before the
- * cut-off. The ridge pulls the weights towards a prior that reproduces
- * the plain profile-and-anomaly forecast, so a band with little data
- * falls back to it smoothly.
+ * cut-off. Squared errors are scaled by the zone's level known at the
+ * origin (the 28-day median profile), not by the actual value: dividing
+ * by the actual pulls the fit towards low hours, a bias that grows with
+ * lead time and so makes far hours rank cleaner than near ones. The
+ * ridge pulls the weights towards a prior that reproduces the plain
+ * profile-and-anomaly forecast, so a band with little data falls back
+ * to it smoothly.
  */
 import {
   FEATURE_COUNT,
   FEATURE_LOOKBACK_HOURS,
+  FEATURE_NAMES,
   type ProfileCache,
   writeFeatures,
 } from './forecast-features.js';
@@ -27,7 +32,10 @@ export interface LinearModelSettings {
   readonly ridge: number;
   /** Below this many samples a band keeps the prior weights. */
   readonly minimumSamples: number;
-  /** Weigh squared errors by 1 / actual^2 (relative errors). */
+  /**
+   * Weigh squared errors by 1 / level^2, the level being the 28-day
+   * median profile known at the origin (relative errors, unbiased).
+   */
   readonly relativeErrors: boolean;
 }
 
@@ -43,6 +51,9 @@ export const DEFAULT_MODEL_SETTINGS: LinearModelSettings = {
 
 /** First lead hour of each band; a band runs to the next one's start. */
 export const BAND_FIRST_LEADS = [1, 2, 3, 4, 7, 13, 25, 49, 97] as const;
+
+/** The feature that scales relative errors: known at the origin. */
+const LEVEL_FEATURE = FEATURE_NAMES.indexOf('median28Days');
 
 /** Leads past the last band's first lead are fitted up to this one. */
 const LONGEST_FITTED_LEAD_HOURS = 192;
@@ -115,7 +126,7 @@ export function fitLinearModel(
         if (Number.isNaN(actual)) continue;
         writeFeatures(seen, lastIndex, target, profiles, features);
         const weight = settings.relativeErrors ?
-          1 / Math.max(actual, 1) ** 2 : 1;
+          1 / Math.max(features[LEVEL_FEATURE] as number, 1) ** 2 : 1;
         accumulate(gram[band]!, moment[band]!, features, actual, weight);
         samples[band]!++;
       }

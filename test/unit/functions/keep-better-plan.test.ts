@@ -60,6 +60,21 @@ describe('re-planning while a job waits (optimize-slot)', () => {
     assert.equal(decision.reason, 'not-better-enough');
   });
 
+  it('keeps the waited-on plan when the fresh one saves under 1 %', () => {
+    // Hours 10 and 11 are 0.5 % cleaner than the rest of the 100 g run.
+    const region = bundle.regions[0]!;
+    const nearlyFlat: ForecastBundle = {...bundle, regions: [{...region,
+      series: {...region.series, points: region.series.points.map(
+        (point, hour) => hour === 10 || hour === 11 ?
+          {...point, gramsPerKilowattHour: 99.5} : point)}}]};
+
+    const decision = chooseBetweenPlans(plan(8, 'old'), plan(10, 'new'),
+      nearlyFlat, T0 + 24 * HOUR, T0);
+    assert.equal(decision.replace, false);
+    assert.equal(decision.reason, 'not-better-enough');
+    assert.ok(decision.savingGrams! > 0);
+  });
+
   it('never takes a fresh plan that ends after the deadline', () => {
     const decision = chooseBetweenPlans(plan(2, 'old'), plan(8, 'new'),
       bundle, T0 + 9 * HOUR, T0);

@@ -143,6 +143,37 @@ describe('honest replay forecaster', () => {
       `fitted ${fittedError.toFixed(0)} vs plain ${plainError.toFixed(0)}`);
   });
 
+  it('forecasts noisy hours two days ahead without a low bias', () => {
+    // A daily shape times hours-long weather swings of about +-30 %.
+    let state = 11;
+    const random = () => {
+      state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return state / 2_147_483_648;
+    };
+    const noisy = new Float64Array(days * 24);
+    let weather = 0;
+    for (let hour = 0; hour < noisy.length; hour++) {
+      weather = 0.85 * weather + 0.16 * (random() - 0.5);
+      noisy[hour] = 300 * Math.exp(weather * 4) *
+        (1 + 0.3 * Math.sin((2 * Math.PI * hour) / 24));
+    }
+    const forecaster = createHonestForecaster();
+    let forecastSum = 0;
+    let actualSum = 0;
+    for (let issue = 30 * 24; issue < 76 * 24; issue += 5) {
+      const past = leakyPast(noisy, issue);
+      for (let lead = 30; lead < 90 && issue + lead < noisy.length;
+        lead += 7) {
+        forecastSum += forecaster(past,
+          FIRST_HOUR_MS + (issue + lead) * HOUR_MS)!;
+        actualSum += noisy[issue + lead]!;
+      }
+    }
+
+    const bias = forecastSum / actualSum - 1;
+    assert.ok(Math.abs(bias) < 0.06, `bias ${(bias * 100).toFixed(1)} %`);
+  });
+
   it('falls back to the plain forecast with under two weeks of history',
     () => {
       const issue = 10 * 24 + 5;

@@ -88,20 +88,26 @@ export function planContiguous(
     datasetRegionId: input.datasetRegionId ?? null,
     listCandidates: input.listCandidates ?? false};
 
-  const swept: RegionSummary[] = kept.map((candidate) => {
+  const swept: RegionSummary[] = [];
+  for (const candidate of kept) {
     const windows = sweepRegion(candidate, job);
-    return summarize(windows, windows.best, isHome(candidate.regionId),
-      windows.best === null ? 'no-eligible-window' : null);
-  });
-  const skipped: RegionSummary[] = mismatched.map((candidate) =>
-    summarize(sweepRegion(candidate, {...job, listCandidates: false}),
-      null, isHome(candidate.regionId), 'basis-mismatch'));
-  const regions = [...swept, ...skipped].sort((a, b) =>
-    a.regionId < b.regionId ? -1 : a.regionId > b.regionId ? 1 : 0);
+    swept.push(summarize(windows, windows.best, isHome(candidate.regionId),
+      windows.best === null ? 'no-eligible-window' : null));
+  }
+  const regions = swept.slice();
+  for (const candidate of mismatched) {
+    regions.push(summarize(sweepRegion(candidate,
+      {...job, listCandidates: false}), null, isHome(candidate.regionId),
+    'basis-mismatch'));
+  }
+  if (!sortedById(regions)) regions.sort(byRegionId);
   const facts: PlanFacts = {basis, basisMismatch: mismatched.length > 0,
     regions, dataQualityNotes: qualityNotes(regions)};
 
-  const bests = swept.flatMap((region) => region.best ?? []);
+  const bests: PlannedWindow[] = [];
+  for (const region of swept) {
+    if (region.best !== null) bests.push(region.best);
+  }
   bests.sort((a, b) => compareWindows(a, b, isHome));
   const chosen = bests[0];
   if (chosen === undefined) return infeasible(input, facts);
@@ -111,6 +117,18 @@ export function planContiguous(
     dataQualityNotes: facts.dataQualityNotes,
     coverageEndMs: region?.coverageEndMs ?? chosen.endMs,
     deadlineBeyondCoverage: region?.deadlineBeyondCoverage ?? false};
+}
+
+function byRegionId(a: RegionSummary, b: RegionSummary): number {
+  return a.regionId < b.regionId ? -1 : a.regionId > b.regionId ? 1 : 0;
+}
+
+// Candidates usually come sorted: one pass instead of a sort.
+function sortedById(regions: readonly RegionSummary[]): boolean {
+  for (let index = 1; index < regions.length; index += 1) {
+    if (byRegionId(regions[index - 1]!, regions[index]!) > 0) return false;
+  }
+  return true;
 }
 
 // The region's windows with what the plan adds, every field written
@@ -135,16 +153,24 @@ function summarize(
 }
 
 function homeLookup(input: PlanBaseInput): (regionId: string) => boolean {
-  const homes = new Set(input.candidates.filter((c) => c.isHome === true)
-    .map((c) => c.regionId));
+  const homes = new Set<string>();
+  for (const c of input.candidates) {
+    if (c.isHome === true) homes.add(c.regionId);
+  }
   return (regionId) => homes.has(regionId);
 }
 
 // Gaps and nulls only: running past coverage is reported by its flag.
 function qualityNotes(regions: readonly RegionSummary[]): DataQualityNote[] {
-  return regions.flatMap((region) => region.uncovered
-    .filter((u) => u.reason === 'gap' || u.reason === 'missing-value')
-    .map((u) => ({regionId: region.regionId, ...u})));
+  const notes: DataQualityNote[] = [];
+  for (const region of regions) {
+    for (const u of region.uncovered) {
+      if (u.reason === 'gap' || u.reason === 'missing-value') {
+        notes.push({regionId: region.regionId, ...u});
+      }
+    }
+  }
+  return notes;
 }
 
 function infeasible(

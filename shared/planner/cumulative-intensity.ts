@@ -118,6 +118,25 @@ export class TotalsCursor {
   seek(index: number): void {
     this.index = index;
   }
+
+  /**
+   * at(), after jumping ahead to the boundary the instant would reach if
+   * the boundaries were evenly spaced, when the instant lies past the
+   * one before it: O(1) per instant on a regular series instead of a
+   * walk over every boundary between two instants, the same totals.
+   */
+  jumpTo(instantMs: number, into: RunningTotals): RunningTotals {
+    const {boundariesMs} = this.totals;
+    const last = boundariesMs.length - 1;
+    if (last > 0) {
+      const firstMs = boundariesMs[0] as number;
+      const spacingMs = ((boundariesMs[last] as number) - firstMs) / last;
+      const guess = Math.ceil((instantMs - firstMs) / spacingMs);
+      if (guess > this.index && guess <= last &&
+        (boundariesMs[guess - 1] as number) < instantMs) this.index = guess;
+    }
+    return this.at(instantMs, into);
+  }
 }
 
 function set(into: RunningTotals, integral: number, missingMs: number) {

@@ -41,15 +41,15 @@ export function checkBaseInput(input: PlanBaseInput): void {
 
   const seen = new Set<string>();
   for (const candidate of input.candidates) {
-    const at = `candidates[${candidate.regionId}]`;
     if (seen.has(candidate.regionId)) {
-      throw new PlannerInputError(`${at}.regionId`, 'appears twice',
-        'each region once');
+      throw new PlannerInputError(`candidates[${candidate.regionId}]` +
+        '.regionId', 'appears twice', 'each region once');
     }
     seen.add(candidate.regionId);
     if (!(candidate.powerUsageEffectiveness >= 1 &&
       Number.isFinite(candidate.powerUsageEffectiveness))) {
-      throw new PlannerInputError(`${at}.powerUsageEffectiveness`,
+      throw new PlannerInputError(`candidates[${candidate.regionId}]` +
+        '.powerUsageEffectiveness',
         `${candidate.powerUsageEffectiveness} is unusable`,
         'a finite number >= 1');
     }
@@ -79,6 +79,12 @@ export function nonNegative(field: string, value: number): void {
  * @throws BasisMismatchError when bases differ and none was requested
  */
 export function splitByBasis(input: PlanBaseInput): BasisSplit {
+  // The usual case first: no basis asked for and one basis shared.
+  const first = input.candidates[0]?.series.basis;
+  if (input.basis === undefined &&
+    input.candidates.every((c) => c.series.basis === first)) {
+    return {basis: first ?? null, kept: input.candidates, mismatched: []};
+  }
   const bases = new Set(input.candidates.map((c) => c.series.basis));
   const basis = input.basis ?? (bases.size <= 1 ?
     [...bases][0] ?? null : null);

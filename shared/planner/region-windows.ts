@@ -13,7 +13,9 @@ import {
   touchesMissing,
 } from './regular-grid-sweep.js';
 import type {RegularGrid} from './regular-grid-sweep.js';
+import {sweepAlignedPass} from './aligned-window-pass.js';
 import {kernelApplies, sweepGridStarts} from './grid-window-kernel.js';
+import type {GridSweep} from './grid-window-kernel.js';
 import {findUncovered} from './window-average.js';
 import type {UncoveredInterval} from './window-average.js';
 import {scoresTie} from './window-order.js';
@@ -69,6 +71,17 @@ export function sweepRegion(
   candidate: PlanCandidate,
   job: WindowJob,
 ): RegionWindows {
+  // The usual case in one pass; anything else by the grid or in general.
+  if (!job.listCandidates) {
+    const weights = regionWeights(candidate, job);
+    const swept = sweepAlignedPass(candidate.series.points, job, weights);
+    if (swept !== null) {
+      const clean = swept.originMs <= job.earliestStartMs &&
+        swept.coverageEndMs >= job.deadlineMs;
+      return gridWindows(candidate, job, weights, swept,
+        swept.coverageEndMs, clean);
+    }
+  }
   const grid = regularGrid(candidate.series.points);
   if (grid === null) return sweepGeneral(candidate, job);
   if (job.listCandidates || !kernelApplies(grid, job.durationMs)) {
@@ -83,15 +96,31 @@ function sweepGrid(
   job: WindowJob,
   grid: RegularGrid,
 ): RegionWindows {
-  const {regionId, series} = candidate;
   const {originMs, stepMs, count} = grid;
   const coverageEndMs = originMs + count * stepMs;
-  const durationMs = job.durationMs;
   const lowMs = Math.max(job.earliestStartMs, originMs);
-  const highMs = Math.min(job.deadlineMs, coverageEndMs) - durationMs;
+  const highMs = Math.min(job.deadlineMs, coverageEndMs) - job.durationMs;
   const weights = regionWeights(candidate, job);
-  const swept = sweepGridStarts(grid, durationMs, lowMs, highMs, weights);
+  const swept = sweepGridStarts(grid, job.durationMs, lowMs, highMs,
+    weights);
+  const clean = originMs <= job.earliestStartMs &&
+    coverageEndMs >= job.deadlineMs &&
+    !touchesMissing(grid, job.earliestStartMs, job.deadlineMs);
+  return gridWindows(candidate, job, weights, swept, coverageEndMs, clean);
+}
 
+// What a grid sweep found, as the region's windows; `clean`: nothing in
+// [earliestStartMs, deadlineMs) is uncovered.
+function gridWindows(
+  candidate: PlanCandidate,
+  job: WindowJob,
+  weights: ReturnType<typeof regionWeights>,
+  swept: GridSweep,
+  coverageEndMs: number,
+  clean: boolean,
+): RegionWindows {
+  const {regionId, series} = candidate;
+  const durationMs = job.durationMs;
   let best: PlannedWindow | null = null;
   if (swept.bestStartMs !== null) {
     const average = swept.bestIntegral / durationMs;
@@ -102,9 +131,6 @@ function sweepGrid(
       transferEmissionsGrams: average * weights.transferKilowattHours,
       score: swept.bestScore};
   }
-  const clean = originMs <= job.earliestStartMs &&
-    coverageEndMs >= job.deadlineMs &&
-    !touchesMissing(grid, job.earliestStartMs, job.deadlineMs);
   return {regionId, best, evaluatedStartCount: swept.evaluatedStartCount,
     eligibleStartCount: swept.eligibleStartCount,
     firstEligibleStartMs: swept.firstEligibleStartMs,

@@ -5,8 +5,12 @@ import {
   cumulativeIntensity,
   integralBetween,
   integralBetweenOrNaN,
+  TotalsCursor,
 } from './cumulative-intensity.js';
-import type {CumulativeIntensity} from './cumulative-intensity.js';
+import type {
+  CumulativeIntensity,
+  RunningTotals,
+} from './cumulative-intensity.js';
 import {MILLISECONDS_PER_HOUR} from './plan-types.js';
 import type {PlanCandidate} from './plan-types.js';
 
@@ -77,13 +81,61 @@ export class RegionSegmentCosts {
     endMs: number,
     transferKilowattHours: number,
   ): number {
-    const integral = integralBetweenOrNaN(this.totals, startMs, endMs);
-    const lengthMs = endMs - startMs;
+    return this.scoreOfIntegral(
+      integralBetweenOrNaN(this.totals, startMs, endMs), endMs - startMs,
+      transferKilowattHours);
+  }
+
+  /**
+   * scoreOf from the segment's integral (NaN: data missing) and length,
+   * for callers that read many integrals at once.
+   */
+  scoreOfIntegral(
+    integral: number,
+    lengthMs: number,
+    transferKilowattHours: number,
+  ): number {
     const averageGramsPerKilowattHour = integral / lengthMs;
     const emissionsGrams = integral * this.gramsPerIntensityMs;
     const transferEmissionsGrams = transferKilowattHours *
       averageGramsPerKilowattHour;
     return emissionsGrams + transferEmissionsGrams +
       this.pricePerMs * lengthMs;
+  }
+
+  /**
+   * The running totals at instantsMs[j] for j in [first, first + count x
+   * stride) by stride, instants that never decrease, read by a forward
+   * cursor (O(count) on a regular series, O(count + points) at most):
+   * the integral and the missing time
+   * integralBetweenOrNaN subtracts, or NaN for an instant outside the
+   * coverage. A window's integral is then the difference of its end's
+   * and its start's, NaN where the missing times differ by over 1e-6.
+   * `skip[j]` 1 leaves entry j as it is.
+   */
+  totalsAlong(
+    instantsMs: Float64Array,
+    lane: {first: number; count: number; stride: number},
+    skip: Uint8Array | null,
+    integralInto: Float64Array,
+    missingInto: Float64Array,
+  ): void {
+    const {coverageStartMs, coverageEndMs} = this.totals;
+    const cursor = new TotalsCursor(this.totals);
+    const at: RunningTotals = {integral: 0, missingMs: 0};
+    const {first, count, stride} = lane;
+    for (let n = 0, j = first; n < count; n += 1, j += stride) {
+      if (skip !== null && skip[j] === 1) continue;
+      const instantMs = instantsMs[j] as number;
+      if (coverageStartMs === null || coverageEndMs === null ||
+        instantMs < coverageStartMs || instantMs > coverageEndMs) {
+        integralInto[j] = NaN;
+        missingInto[j] = NaN;
+        continue;
+      }
+      cursor.jumpTo(instantMs, at);
+      integralInto[j] = at.integral;
+      missingInto[j] = at.missingMs;
+    }
   }
 }

@@ -37,8 +37,9 @@ interface ExecutionRecord {
  * Starts lifecycle executions with the local runner, over the same YAML
  * file that is deployed to Cloud Workflows. The argument travels as a
  * JSON string, as the Executions API takes it. A job has one execution,
- * plus one per adoption (named after the segment and sequence adopted),
- * so a repeated start never runs a second copy. An execution can be
+ * plus one per adoption (named after the segment and sequence adopted)
+ * and one per restart (named after its phase and sequence), so a
+ * repeated start never runs a second copy. An execution can be
  * killed mid-run (see {@link kill}); its training job keeps running.
  */
 export class LocalLifecycleStarter implements LifecycleStarter {
@@ -53,10 +54,7 @@ export class LocalLifecycleStarter implements LifecycleStarter {
   ) {}
 
   async start(argument: LifecycleArguments): Promise<{executionName: string}> {
-    const {adopt} = argument;
-    const executionName = `local-executions/${argument.jobId}` + (adopt
-      ? `/adopt-${adopt.segmentIndex}-${adopt.lastSequence}`
-      : '');
+    const executionName = executionNameOf(argument);
     if (this.started.has(executionName)) return {executionName};
     const record: ExecutionRecord = {
       jobId: argument.jobId, abort: new AbortController(), outcome: null,
@@ -122,7 +120,10 @@ export class LocalLifecycleStarter implements LifecycleStarter {
         ({jobId: record.jobId, executionName, state: 'ACTIVE' as const}));
   }
 
-  /** A job's executions, in start order (the first, then adoptions). */
+  /**
+   * A job's executions, in start order (the first, then adoptions and
+   * restarts).
+   */
   executionsOf(jobId: string): string[] {
     return [...this.started]
       .filter(([, record]) => record.jobId === jobId)
@@ -152,4 +153,20 @@ export class LocalLifecycleStarter implements LifecycleStarter {
   outcomeOfExecution(executionName: string): ExecutionOutcome | undefined {
     return this.started.get(executionName)?.outcome ?? undefined;
   }
+}
+
+/**
+ * The name of a job's execution: the same for the same start, so a
+ * repeated start finds the one already started.
+ */
+export function executionNameOf(argument: LifecycleArguments): string {
+  const {adopt, restart} = argument;
+  const base = `local-executions/${argument.jobId}`;
+  if (adopt) return `${base}/adopt-${adopt.segmentIndex}-${adopt.lastSequence}`;
+  if (restart?.phase === 'paused') {
+    return `${base}/restart-paused-${restart.segmentIndex}-` +
+      `${restart.afterSequence}`;
+  }
+  if (restart) return `${base}/restart-waiting-${restart.afterSequence}`;
+  return base;
 }

@@ -10,6 +10,8 @@ export interface LifecycleArguments {
   readonly replanIfWaitOverSeconds: number;
   /** Set when the execution takes over a segment already running. */
   readonly adopt?: AdoptionArgument;
+  /** Set when the execution restarts a job left waiting or paused. */
+  readonly restart?: RestartArgument;
 }
 
 /** What an adopting execution needs to watch a running segment. */
@@ -19,6 +21,31 @@ export interface AdoptionArgument {
   /** The snapshot's last applied sequence; requests continue after it. */
   readonly lastSequence: number;
 }
+
+/**
+ * What an execution restarting a stranded job needs. It numbers its
+ * requests after `afterSequence`, which is one past the snapshot's last
+ * applied sequence, so no request id of the lost execution is reused.
+ */
+export type RestartArgument =
+  | {
+    /** Plan again from the stored request, then wait for the slot. */
+    readonly phase: 'waiting';
+    readonly afterSequence: number;
+  }
+  | {
+    /** Resume from the paused segment's checkpoint. */
+    readonly phase: 'paused';
+    readonly afterSequence: number;
+    /** The paused segment; the resume launches the one after it. */
+    readonly trainingJobName: string;
+    readonly segmentIndex: number;
+    readonly checkpointStep: number | null;
+    /** When the segment stopped (RFC 3339). */
+    readonly pausedAt: string;
+    /** When to resume (RFC 3339); null: at once. */
+    readonly resumeAt: string | null;
+  };
 
 /** A lifecycle execution as the reconciler lists it. */
 export interface ListedExecution {

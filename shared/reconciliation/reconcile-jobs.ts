@@ -5,12 +5,17 @@ import {
   type JobSnapshot,
 } from '../jobs/job-snapshot.js';
 import {readJson, type BlobStore} from '../ports/blob-store.js';
-import type {LifecycleStarter} from '../ports/lifecycle-starter.js';
+import type {
+  LifecycleArguments,
+  LifecycleStarter,
+} from '../ports/lifecycle-starter.js';
 import type {Logger} from '../ports/logger.js';
 import type {MessagePublisher} from '../ports/message-publisher.js';
 import type {TrainingBackend} from '../ports/training-backend.js';
 import type {Clock} from '../time/clock.js';
+import {readJobTerms} from './job-terms.js';
 import {reconcile, type ReconcileAction} from './reconcile.js';
+import {repairStranded} from './restart-stranded.js';
 
 /** What carrying out reconciliation needs. */
 export interface ReconcileJobsPorts {
@@ -42,7 +47,14 @@ const EVENT_OF_ACTION: Record<ReconcileAction['kind'], string> = {
   'adopt': 'adopted',
   'checkpoint-and-cancel': 'checkpointed-and-cancelled',
   'fail-execution': 'execution-failed',
+  'restart-waiting': 'restarted-waiting',
+  'restart-paused': 'restarted-paused',
+  'fail-stranded': 'stranded-failed',
 };
+
+// Snapshot states a lost execution can leave with nothing running.
+const STRANDABLE_STATES: ReadonlySet<string> =
+  new Set(['accepted', 'planned', 'paused']);
 
 const SNAPSHOT_KEY = /^jobs\/([^/]+)\/snapshot\.json$/;
 const REPLAN_IF_WAIT_OVER_SECONDS = 6 * 3600;
@@ -80,8 +92,12 @@ export async function reconcileJobs(
     state: job.state,
     createdAtMs: job.createdAtMs ?? null,
   }));
+  const terms = await Promise.all(snapshots
+    .filter((snapshot) => STRANDABLE_STATES.has(snapshot.state))
+    .map((snapshot) => readJobTerms(ports.blobs, snapshot)));
   const actions = reconcile({
     snapshots, executions, trainingJobs, nowMs: ports.clock.nowMs(),
+    terms, restartOverheadMs: training.restartOverheadMs,
     ...(ports.graceMs === undefined ? {} : {graceMs: ports.graceMs}),
   });
 
@@ -126,11 +142,7 @@ async function carryOut(
   switch (action.kind) {
   case 'adopt': {
     const execution = await ports.lifecycle.start({
-      jobId: action.jobId,
-      project: ports.projectId,
-      pollSeconds: ports.pollSeconds,
-      maxMonitorPolls: await monitorPollsToDeadline(ports, action.jobId),
-      replanIfWaitOverSeconds: REPLAN_IF_WAIT_OVER_SECONDS,
+      ...await baseArguments(ports, action.jobId),
       adopt: {
         trainingJobName: action.trainingJobName,
         segmentIndex: action.segmentIndex,
@@ -172,11 +184,30 @@ async function carryOut(
     }
     return {executionName: action.executionName};
   }
+  case 'restart-waiting':
+  case 'restart-paused':
+  case 'fail-stranded':
+    return repairStranded(ports, action,
+      await baseArguments(ports, action.jobId));
   }
 }
 
-// Monitor polls an adopting execution may make: up to the deadline and
-// ten more, as the first execution was given.
+// What every execution of a job starts with, as ingest-job gives it.
+async function baseArguments(
+  ports: ReconcileJobsPorts,
+  jobId: string,
+): Promise<Omit<LifecycleArguments, 'adopt' | 'restart'>> {
+  return {
+    jobId,
+    project: ports.projectId,
+    pollSeconds: ports.pollSeconds,
+    maxMonitorPolls: await monitorPollsToDeadline(ports, jobId),
+    replanIfWaitOverSeconds: REPLAN_IF_WAIT_OVER_SECONDS,
+  };
+}
+
+// Monitor polls an adopting or restarted execution may make: up to the
+// deadline and ten more, as the first execution was given.
 async function monitorPollsToDeadline(
   ports: ReconcileJobsPorts,
   jobId: string,
@@ -200,7 +231,8 @@ async function announce(
     jobId: action.jobId,
     event,
     atMs: ports.clock.nowMs(),
-    trainingJobName: action.trainingJobName,
+    ...('trainingJobName' in action
+      ? {trainingJobName: action.trainingJobName} : {}),
     reason: action.reason,
     ...details,
   }, {jobId: action.jobId, event});

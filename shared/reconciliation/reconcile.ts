@@ -1,8 +1,9 @@
-import type {JobSnapshot} from '../jobs/job-snapshot.js';
+import type {JobSnapshot, JobState} from '../jobs/job-snapshot.js';
 import {
   TERMINAL_TRAINING_STATES,
   type TrainingJobState,
 } from '../ports/training-backend.js';
+import {strandedJobActions, type JobTermsView} from './stranded-jobs.js';
 
 /**
  * Reconciliation: so that no GPU job runs unwatched, the scheduled poll
@@ -16,6 +17,15 @@ import {
  *   job is checkpointed and cancelled.
  * - An execution waiting on a training job that no longer exists is
  *   failed, with the reason.
+ * - A job left waiting for its slot or paused with neither execution nor
+ *   training job is restarted: planned again, or resumed from its
+ *   checkpoint; failed instead when its deadline can no longer be met
+ *   (see stranded-jobs.ts).
+ *
+ * TODO(reconciliation): a job left `running` whose training job ended
+ * while no execution watched it is not repaired yet; adopting the ended
+ * segment (its monitor poll reports it) can close that once the
+ * backend lists ended jobs with their labels.
  */
 
 /** Workflows execution states (Executions API `State`). */
@@ -57,6 +67,13 @@ export interface ReconcileInput {
    * than this long ago is left alone. Ten minutes by default.
    */
   readonly graceMs?: number;
+  /**
+   * Deadline and run length per job, for restarting stranded jobs;
+   * a job without terms is restarted without the deadline check.
+   */
+  readonly terms?: readonly JobTermsView[];
+  /** Start-up time of a launched or resumed segment; 0 by default. */
+  readonly restartOverheadMs?: number;
 }
 
 /** One repair. */
@@ -81,6 +98,36 @@ export type ReconcileAction =
     readonly jobId: string;
     readonly executionName: string;
     readonly trainingJobName: string;
+    readonly reason: string;
+  }
+  | {
+    /** A new execution plans again and waits for the slot. */
+    readonly kind: 'restart-waiting';
+    readonly jobId: string;
+    /** The snapshot's last applied sequence when this was decided. */
+    readonly lastSequence: number;
+    readonly reason: string;
+  }
+  | {
+    /** A new execution resumes the job from its checkpoint. */
+    readonly kind: 'restart-paused';
+    readonly jobId: string;
+    /** The paused segment, the one the resume follows. */
+    readonly trainingJobName: string;
+    readonly segmentIndex: number;
+    /** Where the paused segment stopped; null when unrecorded. */
+    readonly checkpointStep: number | null;
+    readonly pausedAtMs: number;
+    /** When to resume; null: at once. */
+    readonly resumeAtMs: number | null;
+    readonly lastSequence: number;
+    readonly reason: string;
+  }
+  | {
+    /** A stranded job that cannot be restarted ends failed. */
+    readonly kind: 'fail-stranded';
+    readonly jobId: string;
+    readonly state: JobState;
     readonly reason: string;
   };
 
@@ -147,6 +194,20 @@ export function reconcile(input: ReconcileInput): ReconcileAction[] {
         `(segment ${segment.index}), which no longer exists`,
     });
   }
+
+  // Step 3: jobs waiting or paused that nobody runs any more.
+  actions.push(...strandedJobActions({
+    snapshots: input.snapshots,
+    watchedJobIds: new Set(liveExecutions.keys()),
+    trainingJobIds: new Set(input.trainingJobs
+      .filter((job) => !TERMINAL_TRAINING_STATES.has(job.state))
+      .map((job) => job.jobId)),
+    terms: new Map((input.terms ?? []).map((terms) =>
+      [terms.jobId, terms])),
+    nowMs: input.nowMs,
+    graceMs,
+    restartOverheadMs: input.restartOverheadMs ?? 0,
+  }));
   return actions;
 }
 

@@ -5,6 +5,7 @@ import {
   reconcile,
   type ExecutionState,
   type ExecutionView,
+  type ReconcileAction,
   type ReconcileInput,
   type TrainingJobView,
 } from '../../../shared/reconciliation/reconcile.js';
@@ -39,6 +40,11 @@ function training(
   createdAtMs: number | null = NOW_MS - 2 * HOUR_MS,
 ): TrainingJobView {
   return {jobId, attempt, name: `${jobId}-s${attempt}`, state, createdAtMs};
+}
+
+// The training job an action names, if it names one.
+function nameOf(action: ReconcileAction): string | null {
+  return 'trainingJobName' in action ? action.trainingJobName : null;
 }
 
 function run(input: Partial<ReconcileInput>) {
@@ -77,7 +83,7 @@ describe('reconciling snapshots, executions and training jobs', () => {
         ended: true}])],
       trainingJobs: [training('a', 1), training('a', 0, 'JOB_STATE_CANCELLED')],
     });
-    assert.deepEqual(actions.map((a) => [a.kind, a.trainingJobName]),
+    assert.deepEqual(actions.map((a) => [a.kind, nameOf(a)]),
       [['adopt', 'a-s1']]);
   });
 
@@ -126,7 +132,7 @@ describe('reconciling snapshots, executions and training jobs', () => {
         ended: true}, {index: 1, name: 'a-s1'}])],
       trainingJobs: [training('a', 0), training('a', 1)],
     });
-    assert.deepEqual(actions.map((a) => [a.kind, a.trainingJobName]), [
+    assert.deepEqual(actions.map((a) => [a.kind, nameOf(a)]), [
       ['checkpoint-and-cancel', 'a-s0'], ['adopt', 'a-s1']]);
   });
 

@@ -14,6 +14,7 @@ import type {CarbonSignalProvider} from
   '../../shared/signals/carbon-signal-provider.js';
 import {systemClock} from '../../shared/time/clock.js';
 import {lazyGcsBlobStore} from '../gcs/lazy-gcs-blob-store.js';
+import {createFunctionPubSub} from '../pubsub/function-pubsub.js';
 import {PubSubPublisher} from '../pubsub/pubsub-publisher.js';
 import {
   loadLedgerWriter,
@@ -127,8 +128,7 @@ async function buildStepDependencies(
   const settings = readCloudSettings();
   const logger = createJsonLogger(functionName);
   const clock = systemClock;
-  const {PubSub} = await import('@google-cloud/pubsub');
-  const pubsub = new PubSub({projectId: settings.projectId});
+  const pubsub = await createFunctionPubSub(settings.projectId);
   // The Storage client and the callback HTTP client load on first use,
   // so a message refused before it reaches the bucket pays for neither.
   const blobs = lazyGcsBlobStore(settings.stateBucket, {

@@ -17,6 +17,16 @@ export interface SchedulerSettings {
   readonly trainingRegionIds?: readonly string[];
   /** Residency this deployment allows (`any`, `EU`, ...); absent: any. */
   readonly deploymentResidency?: readonly string[];
+  /**
+   * Preemptions a SPOT job's plan reserves deadline slack for; absent:
+   * DEFAULT_EXPECTED_SPOT_PREEMPTIONS (shared/jobs/spot-preemption.ts).
+   */
+  readonly expectedSpotPreemptions?: number;
+  /**
+   * Most preemptions a SPOT job resumes from; the next one fails it.
+   * Absent: DEFAULT_MAX_SPOT_PREEMPTIONS.
+   */
+  readonly maxSpotPreemptions?: number;
 }
 
 /** Everything the lifecycle functions need, as ports. */

@@ -2,7 +2,7 @@
 # shared/ledger/schema.ts into schemas/ (`npm run export:bigquery-schema`),
 # and a test checks they are current: the code defines them once.
 locals {
-  ledger_tables = ["jobs", "plans", "segments", "footprints", "intensity_samples"]
+  ledger_tables = ["jobs", "plans", "segments", "footprints", "intensity_samples", "commands"]
 
   # Views generated beside the schemas (schemas/views/<name>.sql), with
   # `$${dataset}` standing for the dataset's full id.
@@ -16,7 +16,7 @@ resource "google_bigquery_dataset" "ledger" {
   project       = var.project_id
   dataset_id    = replace("${var.name_prefix}_scheduler_ledger", "-", "_")
   friendly_name = "Carbon scheduler ledger"
-  description   = "Jobs, plans, segments, footprints and intensity samples of the carbon-aware training scheduler."
+  description   = "Jobs, plans, segments, footprints, intensity samples and operator commands of the carbon-aware training scheduler."
   location      = var.dataset_location
   labels        = local.labels
 

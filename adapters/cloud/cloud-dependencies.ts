@@ -44,14 +44,14 @@ export type CloudNeed =
 
 /** What each function's cloud entry point loads on its first event. */
 export const FUNCTION_NEEDS: Readonly<Record<string, readonly CloudNeed[]>> = {
-  'ingest-job': ['lifecycle'],
+  'ingest-job': ['lifecycle', 'ledger'],
   // Training and lifecycle for the poll's reconciliation; both clients
   // load on the first poll that reconciles, not on a plan request.
   'fetch-forecasts': ['catalog', 'signals', 'ledger', 'training',
     'lifecycle'],
   'optimize-slot': ['training', 'quotas'],
   'launch-training': ['training'],
-  'monitor-intensity': ['training', 'signals', 'catalog'],
+  'monitor-intensity': ['training', 'signals', 'catalog', 'ledger'],
   'checkpoint-pause': ['training'],
   resume: ['training'],
   'record-footprint': ['training', 'catalog', 'signals', 'ledger'],

@@ -61,6 +61,11 @@ export const LocalTrainingJobSpec = z.strictObject({
   provisioningMs: z.number().int().nonnegative(),
   /** A fault the trainer is to suffer (tests only); absent: none. */
   testFault: z.enum(TRAINER_TEST_FAULTS).optional(),
+  /**
+   * Reclaims the segment's machine, as a Spot VM preemption does, once
+   * it has run this many steps (tests only); absent: never.
+   */
+  preemptAfterSteps: z.number().int().positive().optional(),
 });
 export type LocalTrainingJobSpec = z.infer<typeof LocalTrainingJobSpec>;
 
@@ -103,6 +108,8 @@ export interface LocalTrainingJob {
   readonly energyRelevantMs: number;
   readonly processId: number | null;
   readonly error: TrainingJobError | null;
+  /** True when the job ended FAILED because its machine was reclaimed. */
+  readonly preempted: boolean;
 }
 
 /** The latest usable checkpoint of a job directory. */
@@ -134,7 +141,7 @@ interface JobRecord {
   startTimeMs: number | null;
   endTimeMs: number | null;
   outcome: 'paused' | 'completed' | null;
-  stopReason: 'pause' | 'cancel' | 'close' | null;
+  stopReason: 'pause' | 'cancel' | 'close' | 'preempt' | null;
   pauseResult: Promise<number> | null;
   /** Why the backend stopped a trainer that misbehaved. */
   failureReason: string | null;
@@ -366,6 +373,38 @@ export class LocalTrainingBackend {
       );
       if (job.state !== 'JOB_STATE_RUNNING') return;
       if (!(await this.runStep(job))) return;
+      if (this.preemptionDue(job)) {
+        await this.preempt(job);
+        return;
+      }
+    }
+  }
+
+  // Whether the segment has run the steps after which it is reclaimed.
+  private preemptionDue(job: JobRecord): boolean {
+    const after = job.spec.preemptAfterSteps;
+    if (after === undefined || job.step === null || job.startStep === null) {
+      return false;
+    }
+    return job.state === 'JOB_STATE_RUNNING' &&
+      job.step - job.startStep >= after;
+  }
+
+  // A reclaimed machine: the trainer is killed without warning (the
+  // steps since its last checkpoint are lost) and the job ends FAILED.
+  private async preempt(job: JobRecord): Promise<void> {
+    const release = this.clock.hold(`trainer preempt ${job.name}`);
+    try {
+      job.stopReason = 'preempt';
+      job.failureReason = 'the Spot VM was preempted';
+      this.logger?.log('NOTICE', 'training job preempted', {
+        jobName: job.name, step: job.step,
+        lastCheckpointStep: job.lastCheckpointStep,
+      });
+      job.process.kill('SIGKILL');
+      await this.awaitExit(job);
+    } finally {
+      release();
     }
   }
 
@@ -510,6 +549,8 @@ export class LocalTrainingBackend {
       energyRelevantMs: nowMs - job.createTimeMs,
       processId: job.process.processId,
       error: job.error,
+      preempted: job.state === 'JOB_STATE_FAILED' &&
+        job.stopReason === 'preempt',
     };
   }
 }

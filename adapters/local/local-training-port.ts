@@ -32,6 +32,19 @@ export interface LocalTrainerFaults {
    * checkpoint, after the data files and before the manifest.
    */
   readonly killDuringPauseCheckpointOfSegments?: readonly number[];
+  /**
+   * Segments whose machine is reclaimed, as a Spot VM preemption does,
+   * once they have run `afterSteps` steps: the trainer is killed at once
+   * and the segment ends FAILED, reported preempted.
+   */
+  readonly preemptSegments?: readonly LocalPreemptionFault[];
+}
+
+/** One segment to preempt, and when. */
+export interface LocalPreemptionFault {
+  readonly segmentIndex: number;
+  /** Steps the segment runs before its machine is reclaimed. */
+  readonly afterSteps: number;
 }
 
 /**
@@ -62,6 +75,8 @@ export class LocalTrainingPort implements TrainingBackend {
 
   async launch(request: TrainingSegmentRequest): Promise<{name: string}> {
     const killed = this.faults.killDuringPauseCheckpointOfSegments ?? [];
+    const preemption = (this.faults.preemptSegments ?? []).find((fault) =>
+      fault.segmentIndex === request.segmentIndex);
     const name = await this.backend.createJob({
       jobId: request.jobId,
       segmentIndex: request.segmentIndex,
@@ -75,6 +90,7 @@ export class LocalTrainingPort implements TrainingBackend {
       ...(killed.includes(request.segmentIndex)
         ? {testFault: 'kill-before-pause-manifest' as const}
         : {}),
+      ...(preemption ? {preemptAfterSteps: preemption.afterSteps} : {}),
     });
     this.launched.set(name,
       {jobId: request.jobId, segmentIndex: request.segmentIndex});
@@ -118,6 +134,7 @@ export class LocalTrainingPort implements TrainingBackend {
       startTimeMs: job.startTimeMs,
       endTimeMs: job.endTimeMs,
       energyRelevantMs: job.energyRelevantMs,
+      preempted: job.preempted,
     };
   }
 

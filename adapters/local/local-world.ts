@@ -192,7 +192,7 @@ async function assemble(
         clock, blobs, intake, publisher, lifecycle,
         logger: options.logger, projectId, pollSeconds: settings.pollSeconds,
       }),
-      createJobCommandsHandler({clock, blobs, publisher,
+      createJobCommandsHandler({clock, blobs, publisher, ledger,
         logger: options.logger})),
     'fetch-forecasts': routeFetchForecasts(
       createFetchForecasts(dependencies),

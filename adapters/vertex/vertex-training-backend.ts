@@ -29,6 +29,7 @@ import {createRegionalJobClient} from './job-service-client.js';
 import type {JobServiceClientLike} from './job-service-client.js';
 import {isTerminalState, trainingStateOf} from './job-states.js';
 import {listLabelledCustomJobs} from './labelled-jobs.js';
+import {isSpotPreemption} from './preemption-errors.js';
 import {millisecondsOf} from './proto-timestamp.js';
 import {DEFAULT_MAX_TIMEOUT_SECONDS} from './scheduling-timeout.js';
 import type {SegmentScheduling} from './scheduling-timeout.js';
@@ -284,6 +285,7 @@ export function createVertexTrainingBackend(
         energyRelevantMs: startTimeMs === null
           ? 0
           : (endTimeMs ?? clock.nowMs()) - startTimeMs,
+        preempted: isSpotPreemption(job, state),
       };
       return status;
     },

@@ -17,7 +17,12 @@ import {
   type JobCommandRecord,
 } from '../../shared/jobs/job-command-store.js';
 import {jobKeys, readSnapshot} from '../../shared/jobs/job-snapshot.js';
+import {
+  commandProjectOf,
+  toRecordedCommandRow,
+} from '../../shared/ledger/command-rows.js';
 import {readJson, type BlobStore} from '../../shared/ports/blob-store.js';
+import type {LedgerWriter} from '../../shared/ports/ledger-writer.js';
 import type {Logger} from '../../shared/ports/logger.js';
 import type {MessagePublisher} from '../../shared/ports/message-publisher.js';
 import type {ValidationIssue} from '../../shared/schemas/validation-issues.js';
@@ -30,6 +35,8 @@ export interface JobCommandsDependencies {
   readonly clock: Clock;
   readonly blobs: BlobStore;
   readonly publisher: MessagePublisher;
+  /** Where each command is recorded with who asked (`commands`). */
+  readonly ledger: LedgerWriter;
   readonly logger: Logger;
 }
 
@@ -42,7 +49,9 @@ export type CommandEventType = 'command-accepted' | 'command-rejected';
  * commandId and acknowledges it on `job-events`. A refused command also
  * goes to `job-rejected` with its reasons. A duplicate delivery changes
  * nothing; it only sends an acknowledgement that the first delivery
- * recorded but never sent ({@link ACKNOWLEDGEMENT_LEASE_MS}).
+ * recorded but never sent ({@link ACKNOWLEDGEMENT_LEASE_MS}). Each
+ * command gets its ledger row (`commands`, state accepted or rejected,
+ * with who asked) before it is acknowledged.
  */
 export function createJobCommandsHandler(
   dependencies: JobCommandsDependencies,
@@ -75,12 +84,23 @@ export function createJobCommandsHandler(
       acknowledged: false,
     };
     const {created, record} = await recordCommand(blobs, candidate);
+    if (!created && record.acknowledged) {
+      logger.log('INFO', 'duplicate job command ignored', fields);
+      return;
+    }
+
+    // Step 3: the ledger row, before any acknowledgement. Every delivery
+    // that finds the command unacknowledged writes it (the same insert
+    // id), so a first delivery that failed here loses no row.
+    await dependencies.ledger.append('commands', [toRecordedCommandRow(
+      record, {projectId: await commandProjectOf(blobs, command.jobId),
+        recordedAtMs: clock.nowMs()})]);
     if (!created && !acknowledgementLost(record, clock.nowMs())) {
       logger.log('INFO', 'duplicate job command ignored', fields);
       return;
     }
 
-    // Step 3: acknowledge, and keep a refusal with its reasons.
+    // Step 4: acknowledge, and keep a refusal with its reasons.
     if (record.status === 'rejected') {
       await publishRejection(dependencies, message,
         record.rejectionReasons ?? []);

@@ -10,6 +10,7 @@ import {
   MONITOR_PHASES,
   takeOperatorCommands,
 } from './operator-commands.js';
+import {answerPreemption} from './preemption.js';
 import {recordProgressFootprint} from './progress-footprint.js';
 
 const HOUR_MS = 3_600_000;
@@ -26,6 +27,12 @@ const HOUR_MS = 3_600_000;
  * deadline. Asked with `phase: 'paused'` (an operator hold) or
  * `'waiting'`, it answers from the commands alone: hold, resume, cancel,
  * start-now or wait.
+ *
+ * A SPOT segment that ended preempted does not fail the job: it answers
+ * pause with resumeAt now (see preemption.ts), so the workflow resumes
+ * from the latest complete checkpoint, unless the preemptions exceed the
+ * limit or the deadline can no longer be met. Preemptions are not pauses
+ * and do not count toward maxPauses.
  */
 export function createMonitorIntensity(dependencies: SchedulerDependencies) {
   return createStepHandler('monitor-intensity', dependencies, async (envelope) => {
@@ -55,6 +62,14 @@ export function createMonitorIntensity(dependencies: SchedulerDependencies) {
     const plan = await loadPlan(dependencies, snapshot.planPointer);
     const segment = snapshot.segments.find((s) => s.trainingJobName === name);
     const status = await training.describe(name);
+
+    // A preempted SPOT segment resumes (or fails with the reason).
+    if (status.state === 'JOB_STATE_FAILED' && status.preempted === true &&
+        job.scheduling.strategy === 'SPOT') {
+      return {kind: 'reply', result: await answerPreemption(dependencies, {
+        jobId: envelope.jobId, snapshot, status,
+        totalSteps: plan.totalSteps, requestDeadlineMs})};
+    }
 
     // A finished or broken segment ends the monitoring.
     if (status.state === 'JOB_STATE_SUCCEEDED' ||

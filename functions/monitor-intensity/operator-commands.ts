@@ -10,6 +10,10 @@ import {
   markApplied,
 } from '../../shared/jobs/job-command-store.js';
 import type {JobSnapshot} from '../../shared/jobs/job-snapshot.js';
+import {
+  commandProjectOf,
+  toAppliedCommandRow,
+} from '../../shared/ledger/command-rows.js';
 import type {SchedulerDependencies} from '../dependencies.js';
 
 /** What the pending operator commands made of one decision point. */
@@ -21,9 +25,10 @@ export interface OperatorOutcome {
    */
   readonly answer: Record<string, unknown> | null;
   /**
-   * Marks each command with what became of it; call once the snapshot
-   * that notes them is written (a crash in between applies them again,
-   * which the rules make harmless).
+   * Writes each command's `applied` ledger row, then marks its record
+   * with what became of it; call once the snapshot that notes them is
+   * written (a crash in between applies them again, which the rules
+   * make harmless, and repeats the rows' insert ids).
    */
   readonly markApplied: () => Promise<void>;
 }
@@ -88,8 +93,18 @@ export async function takeOperatorCommands(
     answer = {...answer, commandId: cancel.commandId};
   }
 
-  // Step 4: each command learns its fate, once the caller says.
+  // Step 4: each command learns its fate, once the caller says: first
+  // its `applied` row in the ledger (a retry repeats the insert ids),
+  // then its record, so a command marked applied always has its row.
   const markAll = async () => {
+    if (result.applied.length === 0) return;
+    const projectId = await commandProjectOf(blobs, snapshot.jobId);
+    await dependencies.ledger.append('commands', result.applied.map(
+      (applied) => toAppliedCommandRow(
+        pending.find((record) =>
+          record.command.commandId === applied.commandId)!,
+        applied.application, point,
+        {projectId, recordedAtMs: clock.nowMs()})));
     for (const applied of result.applied) {
       await markApplied(blobs, snapshot.jobId, applied.commandId,
         applied.application);

@@ -4,6 +4,8 @@ import type {ForecastBundle} from '../../shared/jobs/forecast-bundle.js';
 import type {StoredPlan} from '../../shared/jobs/stored-plan.js';
 import {planContiguous} from '../../shared/planner/contiguous-plan.js';
 import {planInterruptible} from '../../shared/planner/interruptible-plan.js';
+import {spotPreemptionReserveMs} from
+  '../../shared/planner/preemption-reserve.js';
 import type {PlanCandidate} from '../../shared/planner/plan-types.js';
 import {windowAverage} from '../../shared/planner/window-average.js';
 import type {JobRequest} from '../../shared/schemas/job-request.js';
@@ -21,6 +23,8 @@ export interface PlanContext {
   readonly checkpointOverheadMs: number;
   readonly restartOverheadMs: number;
   readonly gpuUtilisationFraction: number;
+  /** Preemptions a SPOT job's plan keeps deadline slack for. */
+  readonly expectedSpotPreemptions: number;
 }
 
 /**
@@ -54,9 +58,18 @@ export function choosePlan(
       : context.nowMs,
   );
   // The first segment spends the provisioning time before any work, so
-  // the work itself must end that much before the deadline.
-  const deadlineMs =
-    Date.parse(job.constraints.deadline) - context.restartOverheadMs;
+  // the work itself must end that much before the deadline; a SPOT job
+  // also keeps slack for the restarts its expected preemptions cost.
+  const checkpointEveryMs =
+    (checkpointEverySteps / context.stepsPerHour) * HOUR_MS;
+  const preemptionReserveMs = spotPreemptionReserveMs({
+    strategy: job.scheduling.strategy,
+    expectedPreemptions: context.expectedSpotPreemptions,
+    restartOverheadMs: context.restartOverheadMs,
+    checkpointEveryMs,
+  });
+  const deadlineMs = Date.parse(job.constraints.deadline) -
+    context.restartOverheadMs - preemptionReserveMs;
   const candidates: PlanCandidate[] = bundle.regions.map((region) => ({
     regionId: region.regionId,
     series: region.series,
@@ -101,7 +114,7 @@ export function choosePlan(
     const segmented = planInterruptible({
       ...base,
       workMs,
-      checkpointEveryMs: (checkpointEverySteps / context.stepsPerHour) * HOUR_MS,
+      checkpointEveryMs,
       minRunMs: job.minRunMinutes * MINUTE_MS,
       maxPauses: job.constraints.maxPauses,
       checkpointOverheadMs: context.checkpointOverheadMs,
@@ -171,8 +184,17 @@ export function choosePlan(
     regionsConsidered,
     excluded: bundle.excluded,
     why: explain(chosen.regionId, chosen.averageGramsPerKilowattHour,
-      regionsConsidered, bundle.excluded.length),
+      regionsConsidered, bundle.excluded.length) +
+      preemptionNote(preemptionReserveMs, context.expectedSpotPreemptions),
   };
+}
+
+// What the plan keeps free for a SPOT job's preemptions, if anything.
+function preemptionNote(reserveMs: number, expected: number): string {
+  if (reserveMs <= 0) return '';
+  return `; SPOT: ${(reserveMs / MINUTE_MS).toFixed(0)} min of deadline ` +
+    `slack reserved for ${expected} expected preemption(s) (restart ` +
+    'overhead plus half a checkpoint interval of lost work each)';
 }
 
 function explain(

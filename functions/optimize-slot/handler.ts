@@ -8,6 +8,8 @@ import {reserveBudgetForPlan} from
 import {loadBudgetsConfig} from '../../shared/budgets/budget-source.js';
 import type {SchedulerDependencies} from '../dependencies.js';
 import {loadJobRequest, loadSnapshot} from '../fetch-forecasts/handler.js';
+import {DEFAULT_EXPECTED_SPOT_PREEMPTIONS} from
+  '../../shared/jobs/spot-preemption.js';
 import type {StoredPlan} from '../../shared/jobs/stored-plan.js';
 import {choosePlan} from './choose-plan.js';
 import {chooseBetweenPlans} from './keep-better-plan.js';
@@ -50,6 +52,8 @@ export function createOptimizeSlot(dependencies: SchedulerDependencies) {
       checkpointOverheadMs: dependencies.settings.checkpointOverheadMs,
       restartOverheadMs: dependencies.training.restartOverheadMs,
       gpuUtilisationFraction: dependencies.settings.gpuUtilisationFraction,
+      expectedSpotPreemptions: dependencies.settings.expectedSpotPreemptions ??
+        DEFAULT_EXPECTED_SPOT_PREEMPTIONS,
     });
     const note = quotaUnknownNote(quota.unknown);
     const chosen = note === null ? planned :

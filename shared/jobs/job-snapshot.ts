@@ -24,6 +24,11 @@ export interface SegmentRecord {
   /** When the segment stopped (paused, finished or failed), once known. */
   endedAtMs?: number;
   endState?: string;
+  /**
+   * True when the segment ended because its Spot VM was reclaimed: not a
+   * failure of the job, and not a pause (maxPauses does not count it).
+   */
+  preempted?: boolean;
   startStep?: number;
   endStep?: number;
   /**

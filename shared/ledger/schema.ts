@@ -36,7 +36,8 @@ export interface LedgerTable {
   readonly dedupeKey: readonly string[];
   /** TIMESTAMP column the BigQuery table is partitioned on, by day. */
   readonly partitionField: string;
-  /** Columns the BigQuery table is clustered on: project, then region. */
+  /** Columns the BigQuery table is clustered on: project, then region
+   * (or job, for a table without one). */
   readonly clusterFields: readonly string[];
   readonly columns: readonly LedgerColumn[];
 }
@@ -217,6 +218,60 @@ export const INTENSITY_SAMPLES_TABLE = {
   ],
 } as const satisfies LedgerTable;
 
+/**
+ * Operator commands (`job-commands`), append-only: one row when
+ * ingest-job records a command (state accepted or rejected), and one
+ * more when the lifecycle takes an accepted command at a decision point
+ * (state applied, with what it did). A redelivery repeats its row's
+ * insert id, so each (job, command, state) counts once.
+ */
+export const COMMANDS_TABLE = {
+  name: 'commands',
+  description: 'One row per operator command as recorded (accepted or ' +
+    'rejected) and one more once the lifecycle applied it (state = ' +
+    'applied).',
+  dedupeKey: ['job_id', 'command_id', 'state'],
+  partitionField: 'received_at',
+  clusterFields: ['project_id', 'job_id'],
+  columns: [
+    INSERT_ID('`${jobId}:command:${commandId}:${state}`'),
+    req('command_id', 'STRING', 'Chosen by the client; the idempotency ' +
+      'key of the command within its job'),
+    req('job_id', 'STRING', 'The job the command is for'),
+    opt('project_id', 'STRING', 'Google Cloud project id of the job; null ' +
+      'when no such job is known'),
+    req('command', 'STRING', 'cancel, run-now, extend, pause or resume'),
+    req('arguments', 'JSON', 'What the command carries besides its kind, ' +
+      'e.g. {"deadline": ...} for extend; {} when nothing'),
+    opt('requested_by', 'STRING', 'Who asked, as the publisher declares ' +
+      'it; null when the message named nobody'),
+    opt('requested_by_source', 'STRING', 'Where that identity was read: ' +
+      'message-attribute or message-body'),
+    opt('requested_by_origin', 'STRING', 'How the publisher found it ' +
+      '(requestedByOrigin), e.g. gcloud-account'),
+    req('requested_by_verified', 'BOOL', 'Always false: Pub/Sub does not ' +
+      'authenticate publishers to subscribers; the topic IAM policy ' +
+      'decides who may publish'),
+    req('message_id', 'STRING', 'Pub/Sub message id of the delivery that ' +
+      'recorded the command'),
+    opt('sent_at', 'TIMESTAMP', 'When the client says it sent the command'),
+    req('received_at', 'TIMESTAMP', 'When ingest-job recorded the command'),
+    req('state', 'STRING', 'accepted or rejected (as recorded), or ' +
+      'applied (taken by the lifecycle)'),
+    opt('rejection_reasons', 'JSON', 'Rejected rows: every reason, as ' +
+      '[{field, problem}]'),
+    opt('applied_at', 'TIMESTAMP', 'Applied rows: when the lifecycle took ' +
+      'the command'),
+    opt('decision_point', 'STRING', 'Applied rows: running, waiting or ' +
+      'paused'),
+    opt('application_outcome', 'STRING', 'Applied rows: applied (it ' +
+      'changed the lifecycle), no-effect or superseded'),
+    opt('application_reason', 'STRING', 'Applied rows: what it did, or ' +
+      'why nothing'),
+    RECORDED_AT,
+  ],
+} as const satisfies LedgerTable;
+
 /** Every ledger table, by name. */
 export const LEDGER_TABLES = {
   jobs: JOBS_TABLE,
@@ -224,6 +279,7 @@ export const LEDGER_TABLES = {
   segments: SEGMENTS_TABLE,
   footprints: FOOTPRINTS_TABLE,
   intensity_samples: INTENSITY_SAMPLES_TABLE,
+  commands: COMMANDS_TABLE,
 } as const;
 
 /** A ledger table name. */

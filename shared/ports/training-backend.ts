@@ -61,6 +61,13 @@ export interface TrainingSegmentStatus {
   readonly endTimeMs: number | null;
   /** Time the hardware was held, provisioning included. */
   readonly energyRelevantMs: number;
+  /**
+   * True when the segment ended because its Spot VM was reclaimed (a
+   * preemption, not a fault of the job): it ended FAILED and the steps
+   * since its last complete checkpoint are lost. Absent or false: not
+   * known to be preempted.
+   */
+  readonly preempted?: boolean;
 }
 
 /** The training port. Every call is idempotent by segment name. */

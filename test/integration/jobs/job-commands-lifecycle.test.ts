@@ -19,6 +19,7 @@ import {listCommands} from '../../../shared/jobs/job-command-store.js';
 import {readSnapshot} from '../../../shared/jobs/job-snapshot.js';
 import {DirectoryBlobStore} from
   '../../../adapters/local/directory-blob-store.js';
+import {FileLedger} from '../../../adapters/local/ledger/file-ledger.js';
 
 const JOB_FILE = 'examples/jobs/fine-tune-h100.json';
 const JOB_ID = 'fine-tune-llama-demo';
@@ -75,6 +76,22 @@ describe('operator commands steer a running job (Pub/Sub emulator)',
     const blobsOf = (result: DemoResult) => new DirectoryBlobStore(
       path.join(result.runDirectory, 'blobs'));
 
+    // The run's command rows, one per command and state, in order.
+    async function commandRowsOf(result: DemoResult) {
+      const ledger = new FileLedger({ledgerDirectory:
+        path.join(result.runDirectory, 'ledger')});
+      const rows = await ledger.query(`
+        SELECT command_id, state, decision_point, application_outcome,
+          requested_by
+        FROM commands
+        QUALIFY ROW_NUMBER() OVER (PARTITION BY job_id, command_id, state
+          ORDER BY recorded_at DESC) = 1
+        ORDER BY received_at, state`);
+      return rows.map((row) => [row['command_id'], row['state'],
+        row['decision_point'], row['application_outcome'],
+        row['requested_by']]);
+    }
+
     before(async () => {
       directory = await mkdtemp(path.join(tmpdir(), 'job-commands-run-'));
       const job = JSON.parse(await readFile(JOB_FILE, 'utf8'));
@@ -113,6 +130,13 @@ describe('operator commands steer a running job (Pub/Sub emulator)',
           (decision) => decision.reason === 'operator-commands');
         assert.deepEqual(operatorDecisions.map((d) => d.decision),
           ['pause', 'resume']);
+        const who = 'operator@example.com';
+        assert.deepEqual(await commandRowsOf(result), [
+          ['pause-1', 'accepted', null, null, who],
+          ['pause-1', 'applied', 'running', 'applied', who],
+          ['resume-1', 'accepted', null, null, who],
+          ['resume-1', 'applied', 'paused', 'applied', who],
+        ]);
       });
 
     it('ends the job cancelled after a checkpoint on cancel', async () => {
@@ -146,6 +170,11 @@ describe('operator commands steer a running job (Pub/Sub emulator)',
         Date.parse('2022-06-14T02:30:00Z'));
       const [record] = await listCommands(blobsOf(result), JOB_ID);
       assert.equal(record?.application?.outcome, 'applied');
+      assert.deepEqual(await commandRowsOf(result), [
+        ['run-now-1', 'accepted', null, null, 'operator@example.com'],
+        ['run-now-1', 'applied', 'waiting', 'applied',
+          'operator@example.com'],
+      ]);
     });
 
     it('ends a waiting job cancelled before any launch', async () => {

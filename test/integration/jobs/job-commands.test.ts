@@ -10,6 +10,7 @@ import {
 import {DirectoryBlobStore} from
   '../../../adapters/local/directory-blob-store.js';
 import {FunctionHost} from '../../../adapters/local/function-host.js';
+import {FileLedger} from '../../../adapters/local/ledger/file-ledger.js';
 import {TrackedPublisher} from '../../../adapters/local/tracked-publisher.js';
 import {VirtualClock} from '../../../adapters/local/virtual-clock.js';
 import {
@@ -40,6 +41,20 @@ describe('job commands on the Pub/Sub emulator', function () {
   let publisher: TrackedPublisher;
   let host: FunctionHost;
   let blobs: DirectoryBlobStore;
+  let ledger: FileLedger;
+
+  // The command's rows in the file ledger, one per state.
+  async function ledgerRows(commandId: string) {
+    return ledger.query(`
+      SELECT state, job_id, project_id, command, requested_by,
+        requested_by_source, requested_by_origin, requested_by_verified,
+        json_extract_string(arguments, '$.deadline') AS deadline,
+        rejection_reasons
+      FROM commands WHERE command_id = $commandId
+      QUALIFY ROW_NUMBER() OVER (PARTITION BY job_id, command_id, state
+        ORDER BY recorded_at DESC) = 1
+      ORDER BY state`, {commandId});
+  }
 
   async function addJob(jobId: string, state: JobState): Promise<void> {
     await blobs.write(jobKeys.request(jobId), JSON.stringify({
@@ -60,8 +75,10 @@ describe('job commands on the Pub/Sub emulator', function () {
       new Set(['job-commands']));
     host = new FunctionHost((id) => publisher.settle(id));
     blobs = new DirectoryBlobStore(path.join(directory, 'blobs'));
+    ledger = new FileLedger({ledgerDirectory: path.join(directory,
+      'ledger')});
     const hosted = await host.serve('job-commands', 'jobCommands',
-      createJobCommandsHandler({clock, blobs, publisher, logger}));
+      createJobCommandsHandler({clock, blobs, publisher, ledger, logger}));
     await ensureTopology(pubsub(), {});
     await pubsub().topic('job-commands').createSubscription(
       'job-commands--ingest-job', {pushConfig: {pushEndpoint:
@@ -82,9 +99,10 @@ describe('job commands on the Pub/Sub emulator', function () {
       const message = {schemaVersion: 1, commandId, jobId: 'job-running',
         command: 'pause'};
       const acknowledged = eventFor(commandId);
-      await publisher.publish('job-commands', message,
-        {requestedBy: 'ops@example.com', requestedByOrigin: 'option'});
-      await publisher.publish('job-commands', message);
+      const attributes = {requestedBy: 'ops@example.com',
+        requestedByOrigin: 'option'};
+      await publisher.publish('job-commands', message, attributes);
+      await publisher.publish('job-commands', message, attributes);
       await clock.run(() => publisher.inFlightCount() === 0);
 
       const event = await acknowledged;
@@ -99,6 +117,11 @@ describe('job commands on the Pub/Sub emulator', function () {
         (entry.fields as {commandId?: string}).commandId === commandId);
       assert.equal(said('job command accepted').length, 1);
       assert.equal(said('duplicate job command ignored').length, 1);
+      const rows = await ledgerRows(commandId);
+      assert.equal(rows.length, 1, 'one ledger row for two deliveries');
+      assert.equal(rows[0]?.['state'], 'accepted');
+      assert.equal(rows[0]?.['requested_by'], 'ops@example.com');
+      assert.equal(rows[0]?.['requested_by_source'], 'message-attribute');
     });
 
   it('publishes a command from the CLI with who asked', async () => {
@@ -118,6 +141,16 @@ describe('job commands on the Pub/Sub emulator', function () {
     const [record] = (await listCommands(blobs, 'job-running'))
       .filter((r) => r.command.commandId === commandId);
     assert.equal(record?.requestedBy.identity, 'ops@example.com');
+    const [row] = await ledgerRows(commandId);
+    assert.deepEqual(row && {
+      state: row['state'], jobId: row['job_id'], project: row['project_id'],
+      command: row['command'], requestedBy: row['requested_by'],
+      source: row['requested_by_source'],
+      origin: row['requested_by_origin'],
+      verified: row['requested_by_verified'],
+    }, {state: 'accepted', jobId: 'job-running', project: 'demo-research',
+      command: 'cancel', requestedBy: 'ops@example.com',
+      source: 'message-attribute', origin: 'option', verified: false});
   });
 
   it('accepts a later deadline from `jobs extend`', async () => {
@@ -131,6 +164,9 @@ describe('job commands on the Pub/Sub emulator', function () {
     const body = (await acknowledged).body as Record<string, unknown>;
     assert.equal(body.type, 'command-accepted');
     assert.equal(body.deadline, '2022-06-18T00:00:00Z');
+    const [row] = await ledgerRows(commandId);
+    assert.equal(row?.['command'], 'extend');
+    assert.equal(row?.['deadline'], '2022-06-18T00:00:00Z');
   });
 
   for (const scenario of [
@@ -155,6 +191,12 @@ describe('job commands on the Pub/Sub emulator', function () {
         assert.equal(body.type, 'command-rejected');
         assert.equal(body.reasons[0]?.field, scenario.field);
         assert.match(body.reasons[0]!.problem, scenario.problem);
+        const [row] = await ledgerRows(commandId);
+        assert.equal(row?.['state'], 'rejected');
+        const reasons = JSON.parse(String(row?.['rejection_reasons'])) as
+          {field: string; problem: string}[];
+        assert.equal(reasons[0]?.field, scenario.field);
+        assert.match(reasons[0]!.problem, scenario.problem);
       });
   }
 

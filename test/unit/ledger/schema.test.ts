@@ -8,9 +8,10 @@ import {
 } from '../../../shared/ledger/schema.js';
 
 describe('ledger schema', () => {
-  it('defines the five tables', () => {
+  it('defines the six tables', () => {
     assert.deepEqual([...LEDGER_TABLE_NAMES].sort(),
-      ['footprints', 'intensity_samples', 'jobs', 'plans', 'segments']);
+      ['commands', 'footprints', 'intensity_samples', 'jobs', 'plans',
+        'segments']);
   });
 
   it('gives every table an insert id, a write time and a real dedupe key',

@@ -20,6 +20,7 @@ import {
   type MessagePublishedData,
 } from './pubsub-event.js';
 import {topicOfEvent} from './event-topic.js';
+import {markStepFailure} from './failed-step-snapshot.js';
 
 /** What every step handler needs. */
 export interface StepRuntime {
@@ -175,6 +176,12 @@ async function runOnce(
     outcome = await act(envelope, message);
   } catch (error) {
     if (error instanceof SchedulerError && !error.retryable) {
+      // The lifecycle ends on this reply: the snapshot says so first.
+      if (await markStepFailure(blobs, functionName, envelope, error,
+        clock.nowMs())) {
+        logger.log('NOTICE', 'job failed on a refused request',
+          {...fields, code: error.code, error: error.message});
+      }
       const failed = errorReply(envelope, error);
       await blobs.write(recordKey, JSON.stringify({state: 'done', reply: failed}));
     } else {

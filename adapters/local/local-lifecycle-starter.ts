@@ -167,6 +167,9 @@ export function executionNameOf(argument: LifecycleArguments): string {
     return `${base}/restart-paused-${restart.segmentIndex}-` +
       `${restart.afterSequence}`;
   }
+  if (restart?.phase === 'record') {
+    return `${base}/restart-record-${restart.afterSequence}`;
+  }
   if (restart) return `${base}/restart-waiting-${restart.afterSequence}`;
   return base;
 }

@@ -10,7 +10,10 @@ export interface LifecycleArguments {
   readonly replanIfWaitOverSeconds: number;
   /** Set when the execution takes over a segment already running. */
   readonly adopt?: AdoptionArgument;
-  /** Set when the execution restarts a job left waiting or paused. */
+  /**
+   * Set when the execution restarts a job left waiting or paused, or
+   * one whose last segment ended while nothing watched it.
+   */
   readonly restart?: RestartArgument;
 }
 
@@ -31,6 +34,11 @@ export type RestartArgument =
   | {
     /** Plan again from the stored request, then wait for the slot. */
     readonly phase: 'waiting';
+    readonly afterSequence: number;
+  }
+  | {
+    /** The work is done: record the footprint, which ends the job. */
+    readonly phase: 'record';
     readonly afterSequence: number;
   }
   | {

@@ -11,10 +11,19 @@ import type {
 } from '../ports/lifecycle-starter.js';
 import type {Logger} from '../ports/logger.js';
 import type {MessagePublisher} from '../ports/message-publisher.js';
-import type {TrainingBackend} from '../ports/training-backend.js';
+import {
+  TERMINAL_TRAINING_STATES,
+  type TrainingBackend,
+} from '../ports/training-backend.js';
 import type {Clock} from '../time/clock.js';
 import {readJobTerms} from './job-terms.js';
-import {reconcile, type ReconcileAction} from './reconcile.js';
+import {
+  LIVE_EXECUTION_STATES,
+  reconcile,
+  type ReconcileAction,
+  type TrainingJobView,
+} from './reconcile.js';
+import {repairEnded} from './repair-ended.js';
 import {repairStranded} from './restart-stranded.js';
 
 /** What carrying out reconciliation needs. */
@@ -50,6 +59,9 @@ const EVENT_OF_ACTION: Record<ReconcileAction['kind'], string> = {
   'restart-waiting': 'restarted-waiting',
   'restart-paused': 'restarted-paused',
   'fail-stranded': 'stranded-failed',
+  'restart-record': 'restarted-record',
+  'restart-ended': 'restarted-ended',
+  'fail-ended': 'ended-failed',
 };
 
 // Snapshot states a lost execution can leave with nothing running.
@@ -85,15 +97,23 @@ export async function reconcileJobs(
   // Step 2: the three views.
   const snapshots = await listSnapshots(ports.blobs);
   const executions = await lifecycle.listLive();
-  const trainingJobs = (await training.listLabelled()).map((job) => ({
-    jobId: job.jobId,
-    attempt: job.segmentIndex,
-    name: job.trainingJobName,
-    state: job.state,
-    createdAtMs: job.createdAtMs ?? null,
-  }));
+  const listed: TrainingJobView[] = (await training.listLabelled())
+    .map((job) => ({
+      jobId: job.jobId,
+      attempt: job.segmentIndex,
+      name: job.trainingJobName,
+      state: job.state,
+      createdAtMs: job.createdAtMs ?? null,
+    }));
+  const watched = new Set(executions
+    .filter((execution) => LIVE_EXECUTION_STATES.has(execution.state))
+    .map((execution) => execution.jobId));
+  const unwatchedRunning = snapshots.filter((snapshot) =>
+    snapshot.state === 'running' && !watched.has(snapshot.jobId));
+  const trainingJobs = await describeEnded(ports, listed, unwatchedRunning);
   const terms = await Promise.all(snapshots
-    .filter((snapshot) => STRANDABLE_STATES.has(snapshot.state))
+    .filter((snapshot) => STRANDABLE_STATES.has(snapshot.state) ||
+      unwatchedRunning.includes(snapshot))
     .map((snapshot) => readJobTerms(ports.blobs, snapshot)));
   const actions = reconcile({
     snapshots, executions, trainingJobs, nowMs: ports.clock.nowMs(),
@@ -119,6 +139,39 @@ export async function reconcileJobs(
     }
   }
   return {available: true, actions, failures};
+}
+
+// The listing, with the ended current segment of each running job
+// nobody watches described: where it stopped and what it left. One that
+// cannot be described is left as listed; the next poll tries again.
+async function describeEnded(
+  ports: ReconcileJobsPorts,
+  listed: TrainingJobView[],
+  unwatchedRunning: readonly JobSnapshot[],
+): Promise<TrainingJobView[]> {
+  const current = new Set(unwatchedRunning.flatMap((snapshot) => {
+    const name = snapshot.segments.at(-1)?.trainingJobName;
+    return name === undefined ? [] : [name];
+  }));
+  return Promise.all(listed.map(async (job) => {
+    if (!current.has(job.name) || !TERMINAL_TRAINING_STATES.has(job.state)) {
+      return job;
+    }
+    try {
+      const status = await ports.training.describe(job.name);
+      return {...job, state: status.state, ended: {
+        step: status.step,
+        lastCheckpointStep: status.lastCheckpointStep,
+        endedAtMs: status.endTimeMs,
+      }};
+    } catch (error) {
+      ports.logger.log('WARNING', 'ended training job not described', {
+        jobId: job.jobId, trainingJobName: job.name,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      return job;
+    }
+  }));
 }
 
 // Every job snapshot in the blob store.
@@ -188,6 +241,11 @@ async function carryOut(
   case 'restart-paused':
   case 'fail-stranded':
     return repairStranded(ports, action,
+      await baseArguments(ports, action.jobId));
+  case 'restart-record':
+  case 'restart-ended':
+  case 'fail-ended':
+    return repairEnded(ports, action,
       await baseArguments(ports, action.jobId));
   }
 }

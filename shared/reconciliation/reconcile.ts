@@ -3,6 +3,7 @@ import {
   TERMINAL_TRAINING_STATES,
   type TrainingJobState,
 } from '../ports/training-backend.js';
+import {endedSegmentActions} from './ended-segments.js';
 import {strandedJobActions, type JobTermsView} from './stranded-jobs.js';
 
 /**
@@ -21,11 +22,10 @@ import {strandedJobActions, type JobTermsView} from './stranded-jobs.js';
  *   training job is restarted: planned again, or resumed from its
  *   checkpoint; failed instead when its deadline can no longer be met
  *   (see stranded-jobs.ts).
- *
- * TODO(reconciliation): a job left `running` whose training job ended
- * while no execution watched it is not repaired yet; adopting the ended
- * segment (its monitor poll reports it) can close that once the
- * backend lists ended jobs with their labels.
+ * - A job left running whose current training job ended while nothing
+ *   watched it has its footprint recorded (the work is done), is
+ *   resumed from the segment's checkpoint, or is failed (see
+ *   ended-segments.ts).
  */
 
 /** Workflows execution states (Executions API `State`). */
@@ -54,6 +54,21 @@ export interface TrainingJobView {
   readonly state: TrainingJobState;
   /** When it was created, when known. */
   readonly createdAtMs?: number | null;
+  /**
+   * Where an ended training job stopped, read from the backend for the
+   * current segment of a running job nobody watches; absent otherwise.
+   */
+  readonly ended?: EndedTrainingView;
+}
+
+/** How an ended training job left its work. */
+export interface EndedTrainingView {
+  /** The step it reached; null when unreported. */
+  readonly step: number | null;
+  /** Its highest complete checkpoint; null when it left none. */
+  readonly lastCheckpointStep: number | null;
+  /** When it ended; null when unreported. */
+  readonly endedAtMs: number | null;
 }
 
 /** What the reconciler is given. */
@@ -129,11 +144,44 @@ export type ReconcileAction =
     readonly jobId: string;
     readonly state: JobState;
     readonly reason: string;
-  };
+  }
+  | EndedSegmentAction;
+
+/** What ended the current segment of a running job nobody watched. */
+interface EndedSegmentFields {
+  readonly jobId: string;
+  readonly trainingJobName: string;
+  readonly segmentIndex: number;
+  readonly endState: TrainingJobState;
+  /** When the segment ended; null when the backend did not say. */
+  readonly endedAtMs: number | null;
+  /** The step recorded as the segment's end; null when unknown. */
+  readonly endStep: number | null;
+  /** The snapshot's last applied sequence when this was decided. */
+  readonly lastSequence: number;
+  readonly reason: string;
+}
+
+/** The repairs of a running job whose training job ended unwatched. */
+export type EndedSegmentAction =
+  | (EndedSegmentFields & {
+    /** The work is done: a new execution records the footprint. */
+    readonly kind: 'restart-record';
+  })
+  | (EndedSegmentFields & {
+    /** A new execution resumes from the segment's checkpoint. */
+    readonly kind: 'restart-ended';
+    readonly checkpointStep: number;
+  })
+  | (EndedSegmentFields & {
+    /** Nothing to resume from, or no time left: the job ends failed. */
+    readonly kind: 'fail-ended';
+  });
 
 const DEFAULT_GRACE_MS = 10 * 60_000;
 
-const LIVE_EXECUTION_STATES: ReadonlySet<ExecutionState> =
+/** Execution states in which an execution still runs its job. */
+export const LIVE_EXECUTION_STATES: ReadonlySet<ExecutionState> =
   new Set(['QUEUED', 'ACTIVE']);
 
 /** The repairs that bring the three views back into agreement. */
@@ -195,8 +243,9 @@ export function reconcile(input: ReconcileInput): ReconcileAction[] {
     });
   }
 
-  // Step 3: jobs waiting or paused that nobody runs any more.
-  actions.push(...strandedJobActions({
+  // Step 3: jobs waiting or paused that nobody runs any more, and jobs
+  // left running whose training job ended unwatched.
+  const unwatched = {
     snapshots: input.snapshots,
     watchedJobIds: new Set(liveExecutions.keys()),
     trainingJobIds: new Set(input.trainingJobs
@@ -207,7 +256,10 @@ export function reconcile(input: ReconcileInput): ReconcileAction[] {
     nowMs: input.nowMs,
     graceMs,
     restartOverheadMs: input.restartOverheadMs ?? 0,
-  }));
+  };
+  actions.push(...strandedJobActions(unwatched));
+  actions.push(...endedSegmentActions({...unwatched,
+    trainingJobs: input.trainingJobs}));
   return actions;
 }
 

@@ -22,10 +22,12 @@ import type {ReconcileAction} from './reconcile.js';
  * execution was lost again without any progress, is failed with the
  * reason instead. Pure, like {@link reconcile}.
  *
- * TODO(reconciliation): a lifecycle that failed on purpose (its except
- * path publishes `failed` on job-events but leaves the snapshot as it
- * was) is restarted once before the no-progress rule fails it; noting
- * the failure on the snapshot would spare that attempt.
+ * A lifecycle that failed on purpose (a function refused its request,
+ * say a budget rejection) is not stranded: the refusing function marks
+ * the snapshot failed with the reason (see the step handler), so it is
+ * left alone. A lifecycle the workflow itself gave up on (no reply, a
+ * poll limit) leaves the snapshot as it was and is restarted, which the
+ * no-progress rule bounds.
  */
 
 /** What a restart needs to know of a job beyond its snapshot. */
@@ -53,9 +55,12 @@ export interface StrandedInput {
   readonly restartOverheadMs: number;
 }
 
-/** The decision names a restart leaves on the snapshot. */
+/**
+ * The decision names a restart leaves on the snapshot; `restart-ended`
+ * resumes a segment that ended unwatched (see ended-segments.ts).
+ */
 export const RESTART_DECISIONS: ReadonlySet<string> =
-  new Set(['restart-waiting', 'restart-paused']);
+  new Set(['restart-waiting', 'restart-paused', 'restart-ended']);
 
 /** Restarts a job may have before it is failed instead. */
 export const MAX_RESTARTS = 5;
@@ -154,8 +159,8 @@ function repairOf(
   };
 }
 
-// Work left from a checkpoint step, start-up included; null: unknown.
-function remainingWorkMs(
+/** Work left from a checkpoint step, start-up included; null: unknown. */
+export function remainingWorkMs(
   terms: JobTermsView | undefined,
   checkpointStep: number | null,
   restartOverheadMs: number,
@@ -192,10 +197,10 @@ export function plannedResumeMs(
   return null;
 }
 
-function iso(instantMs: number): string {
+export function iso(instantMs: number): string {
   return new Date(instantMs).toISOString();
 }
 
-function hours(durationMs: number): string {
+export function hours(durationMs: number): string {
   return `${(durationMs / 3_600_000).toFixed(2)} h`;
 }

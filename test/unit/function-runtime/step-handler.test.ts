@@ -10,7 +10,8 @@ import {createStepHandler, type StepRuntime} from
   '../../../adapters/function-runtime/step-handler.js';
 import {SchedulerError} from '../../../shared/errors.js';
 import {createEnvelope} from '../../../shared/messaging/envelope.js';
-import {writeSnapshot} from '../../../shared/jobs/job-snapshot.js';
+import {readSnapshot, writeSnapshot} from
+  '../../../shared/jobs/job-snapshot.js';
 import {createMemoryLogger} from '../../../shared/ports/logger.js';
 
 const NOW_MS = Date.parse('2025-01-15T10:00:00Z');
@@ -128,5 +129,45 @@ describe('step handler delivery semantics', () => {
     assert.equal(reply.outcome, 'error');
     assert.equal(reply.error.code, 'no-plan');
     assert.equal(published[0]!.topic, 'dead-letters');
+  });
+
+  it('marks the job failed on its snapshot, with the reason, when a ' +
+    'step refuses a request for good', async () => {
+    const handler = createStepHandler('optimize-slot', runtime, async () => {
+      throw new SchedulerError('carbon-budget-exceeded',
+        'project p would go over its carbon budget');
+    });
+    await handler(eventOf(launch(3), 'm-1'));
+    const snapshot = (await readSnapshot(runtime.blobs, 'j-7'))!;
+    assert.equal(snapshot.state, 'failed');
+    assert.equal(snapshot.failureReason, 'optimize-slot refused ' +
+      'j-7:launch:3 (carbon-budget-exceeded): project p would go over ' +
+      'its carbon budget');
+    assert.deepEqual(snapshot.decisions.map((decision) =>
+      [decision.decision, decision.details.stateBefore]),
+    [['step-failed', 'planned']]);
+    assert.equal(snapshot.updatedAtMs, NOW_MS);
+    assert.equal((replies[0]!.body as {outcome: string}).outcome, 'error');
+  });
+
+  it('leaves the snapshot as it was on a transient failure or for a ' +
+    'job that has already ended', async () => {
+    const transient = createStepHandler('launch-training', runtime,
+      async () => {
+        throw new SchedulerError('unavailable', '503', {retryable: true});
+      });
+    await assert.rejects(transient(eventOf(launch(3), 'm-1')), /503/);
+    assert.equal((await readSnapshot(runtime.blobs, 'j-7'))!.state,
+      'planned');
+
+    const completed = {...(await readSnapshot(runtime.blobs, 'j-7'))!,
+      state: 'completed' as const};
+    await writeSnapshot(runtime.blobs, completed);
+    const refusing = createStepHandler('record-footprint', runtime,
+      async () => {
+        throw new SchedulerError('no-plan', 'no plan at (none)');
+      });
+    await refusing(eventOf(launch(4), 'm-2'));
+    assert.deepEqual(await readSnapshot(runtime.blobs, 'j-7'), completed);
   });
 });

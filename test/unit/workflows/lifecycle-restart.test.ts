@@ -73,6 +73,18 @@ describe('lifecycle.yaml restarting a stranded job (fake function side)',
         assert.equal(payloadOf(run.received[3]!)['segmentIndex'], 0);
       });
 
+    it('only records the footprint when restarted to record', async () => {
+      const run = await runLifecycle(functionsFor(), undefined,
+        restartArgument({phase: 'record', afterSequence: 9}));
+      assert.ok('result' in run.outcome, JSON.stringify(run.outcome));
+      assert.deepEqual(timeline(run.received).map((row) => row[2]),
+        ['j-42:footprint:10']);
+      const result = run.outcome.result as {status: string;
+        summary: unknown};
+      assert.equal(result.status, 'completed');
+      assert.deepEqual(result.summary, {emissionsGrams: 1});
+    });
+
     it('resumes a paused job at its resume time from its checkpoint',
       async () => {
         const run = await runLifecycle(functionsFor(), undefined,

@@ -79,6 +79,8 @@ resource "google_cloudfunctions2_function" "functions" {
       TRAINING_REGIONS          = join(",", var.training_regions)
       RESIDENCY                 = join(",", var.residency)
       MAX_DELIVERY_ATTEMPTS     = tostring(var.max_delivery_attempts)
+      EXPECTED_SPOT_PREEMPTIONS = tostring(var.expected_spot_preemptions)
+      MAX_SPOT_PREEMPTIONS      = tostring(var.max_spot_preemptions)
       METADATA_SERVER_DETECTION = "assume-present"
     }
   }

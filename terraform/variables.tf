@@ -190,3 +190,25 @@ variable "labels" {
   type        = map(string)
   default     = {}
 }
+
+variable "expected_spot_preemptions" {
+  description = "Preemptions a SPOT job's plan reserves deadline slack for (restart overhead plus half a checkpoint interval each); a planning assumption, not a measured rate."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.expected_spot_preemptions >= 0 && var.expected_spot_preemptions <= 100 && floor(var.expected_spot_preemptions) == var.expected_spot_preemptions
+    error_message = "expected_spot_preemptions must be a whole number from 0 to 100."
+  }
+}
+
+variable "max_spot_preemptions" {
+  description = "Preemptions a SPOT job survives (each resumes from its last checkpoint) before it ends failed with the reason."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.max_spot_preemptions >= 0 && var.max_spot_preemptions <= 100 && floor(var.max_spot_preemptions) == var.max_spot_preemptions
+    error_message = "max_spot_preemptions must be a whole number from 0 to 100."
+  }
+}

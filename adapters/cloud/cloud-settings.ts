@@ -15,7 +15,10 @@ export interface CloudSettings {
   readonly lifecycleWorkflow: string;
   /** `LEDGER_DATASET`: BigQuery dataset of the ledger. */
   readonly ledgerDataset: string;
-  /** `POLL_SECONDS`, `CHECKPOINT_OVERHEAD_SECONDS`, `GPU_UTILISATION`. */
+  /**
+   * `POLL_SECONDS`, `CHECKPOINT_OVERHEAD_SECONDS`, `GPU_UTILISATION`,
+   * `TRAINING_REGIONS`, `RESIDENCY` and the SPOT preemption counts.
+   */
   readonly scheduler: SchedulerSettings;
 }
 
@@ -35,6 +38,10 @@ export const CLOUD_ENVIRONMENT_VARIABLES: Readonly<Record<string, string>> = {
   GPU_UTILISATION: 'share of GPU power drawn, 0 to 1 (default 0.9)',
   TRAINING_REGIONS: 'regions jobs may train in, comma-separated (default all)',
   RESIDENCY: 'residency groups the deployment allows (default any)',
+  EXPECTED_SPOT_PREEMPTIONS: 'preemptions a SPOT plan reserves slack for ' +
+    '(default 1)',
+  MAX_SPOT_PREEMPTIONS: 'preemptions a SPOT job survives before it fails ' +
+    '(default 5)',
 };
 
 /**
@@ -73,6 +80,21 @@ export function readCloudSettings(
     }
     return value;
   };
+  // A whole number, 0 allowed; absent: the product's default.
+  const count = <K extends string>(name: string, key: K, max: number) => {
+    const text = environment[name]?.trim();
+    if (!text) return {};
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < 0 || value > max) {
+      throw new SchedulerError(
+        'invalid-setting',
+        `environment variable ${name} is "${text}"; it must be a whole ` +
+          `number from 0 to ${max}`,
+        {retryable: true},
+      );
+    }
+    return {[key]: value} as {[P in K]: number};
+  };
   // A comma-separated list; absent or empty: no limit.
   const list = <K extends string>(name: string, key: K) => {
     const items = (environment[name] ?? '').split(',')
@@ -94,6 +116,8 @@ export function readCloudSettings(
       gpuUtilisationFraction: number('GPU_UTILISATION', 0.9, 1),
       ...list('TRAINING_REGIONS', 'trainingRegionIds'),
       ...list('RESIDENCY', 'deploymentResidency'),
+      ...count('EXPECTED_SPOT_PREEMPTIONS', 'expectedSpotPreemptions', 100),
+      ...count('MAX_SPOT_PREEMPTIONS', 'maxSpotPreemptions', 100),
     },
   };
 }

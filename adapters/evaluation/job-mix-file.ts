@@ -25,6 +25,7 @@ const mixSchema = z.strictObject({
   checkpointOverheadMinutes: z.number().min(0).max(59),
   restartOverheadMinutes: z.number().min(0).max(59),
   replanImprovementFraction: z.number().min(0).max(1),
+  replanLeadErrorFraction: z.number().min(0).lt(1),
 }).partial();
 
 /**

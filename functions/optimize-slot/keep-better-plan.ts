@@ -1,12 +1,14 @@
 /**
  * Re-planning while a job waits: a plan made from fresher forecasts
  * replaces the plan being waited on only when, priced on the same fresh
- * forecasts, it saves more than the threshold (shared/planner/replan.ts,
+ * forecasts, it saves more than the threshold plus the margin for the
+ * forecast's error at the fresh plan's lead (shared/planner/replan.ts,
  * the rule the evaluation measures).
  */
 import type {ForecastBundle} from '../../shared/jobs/forecast-bundle.js';
 import type {StoredPlan} from '../../shared/jobs/stored-plan.js';
 import {
+  DEFAULT_REPLAN_LEAD_ERROR_FRACTION,
   DEFAULT_REPLAN_THRESHOLD_FRACTION,
   shouldReplace,
   type ReplanDecision,
@@ -53,5 +55,6 @@ export function chooseBetweenPlans(
   return shouldReplace(
     span(current, planGramsOn(current, bundle)),
     span(fresh, planGramsOn(fresh, bundle)),
-    DEFAULT_REPLAN_THRESHOLD_FRACTION, deadlineMs, nowMs);
+    DEFAULT_REPLAN_THRESHOLD_FRACTION, deadlineMs, nowMs, 0,
+    DEFAULT_REPLAN_LEAD_ERROR_FRACTION);
 }

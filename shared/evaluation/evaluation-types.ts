@@ -46,6 +46,12 @@ export interface JobMix {
    * traces).
    */
   readonly replanImprovementFraction: number;
+  /**
+   * On top, the margin for the fresh plan's forecast error at a day's
+   * lead, growing with the square root of lead (the product's 0, see
+   * shared/planner/replan.ts, was chosen on 2021 traces).
+   */
+  readonly replanLeadErrorFraction: number;
 }
 
 /** One job of the mix, as submitted. */

@@ -4,7 +4,10 @@
  * home region's time zone or 24 h / 48 h after the earliest finish, jobs
  * that may pause or not, and residency EU, US, anywhere or home only.
  */
-import {DEFAULT_REPLAN_THRESHOLD_FRACTION} from '../planner/replan.js';
+import {
+  DEFAULT_REPLAN_LEAD_ERROR_FRACTION,
+  DEFAULT_REPLAN_THRESHOLD_FRACTION,
+} from '../planner/replan.js';
 import type {
   DeadlineRule,
   EvaluationJob,
@@ -29,6 +32,7 @@ export const DEFAULT_JOB_MIX: JobMix = {
   checkpointOverheadMinutes: 5,
   restartOverheadMinutes: 10,
   replanImprovementFraction: DEFAULT_REPLAN_THRESHOLD_FRACTION,
+  replanLeadErrorFraction: DEFAULT_REPLAN_LEAD_ERROR_FRACTION,
 };
 
 /** History the forecaster needs before a job's submission. */

@@ -21,6 +21,7 @@ export interface ReplayContext {
   readonly forecasts: HonestForecasts;
   readonly itPowerKilowatts: number;
   readonly replanImprovementFraction: number;
+  readonly replanLeadErrorFraction: number;
 }
 
 /** The region, which the job generator guarantees is known. */

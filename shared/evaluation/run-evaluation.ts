@@ -63,7 +63,8 @@ export function runEvaluation(input: EvaluationInput): EvaluationReport {
     regions: new Map(input.regions.map((region) => [region.id, region])),
     observed, forecasts: new HonestForecasts(observed, horizonHours),
     itPowerKilowatts: mix.itPowerKilowatts,
-    replanImprovementFraction: mix.replanImprovementFraction};
+    replanImprovementFraction: mix.replanImprovementFraction,
+    replanLeadErrorFraction: mix.replanLeadErrorFraction};
   const scenarios = scenariosOf(mix);
   const origins = originsOf(observed, mix, input.limit);
   const regions = [...input.regions].sort((a, b) => a.id.localeCompare(b.id));

@@ -138,8 +138,9 @@ export function replayInterruptible(
 /**
  * The plan to follow, by the planner's re-planning rule: the current
  * plan is re-priced on the fresh forecast and gives way only to a fresh
- * plan better by the mix's threshold; one due within the hour is
- * launched as it is.
+ * plan better by the mix's threshold plus its margin for the forecast's
+ * error at the fresh plan's lead; one due within the hour is launched
+ * as it is.
  */
 function better(
   context: ReplayContext,
@@ -156,6 +157,7 @@ function better(
       expectedEmissionsGrams: forecastGrams(context, current, nowMs)},
     {startMs: fresh[0]!.startMs, finishMs: fresh.at(-1)!.endMs,
       expectedEmissionsGrams: freshGrams},
-    context.replanImprovementFraction, deadlineMs, nowMs, HOUR_MS);
+    context.replanImprovementFraction, deadlineMs, nowMs, HOUR_MS,
+    context.replanLeadErrorFraction);
   return decision.replace ? fresh : current;
 }

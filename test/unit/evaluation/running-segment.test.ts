@@ -21,7 +21,8 @@ const context: ReplayContext = {
     residencyGroups: ['EU'], powerUsageEffectiveness: 1.1,
     yearlyGridGramsPerKilowattHour: new Map(), timeZone: 'UTC'}]]),
   observed, forecasts: new HonestForecasts(observed, 96),
-  itPowerKilowatts: 1, replanImprovementFraction: 0};
+  itPowerKilowatts: 1, replanImprovementFraction: 0,
+  replanLeadErrorFraction: 0};
 
 // A 12 h segment planned across the dirty afternoon, a day of slack.
 const startMs = FIRST_MS + 20 * 24 * HOUR_MS + 10 * HOUR_MS;

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import {shouldReplace} from '../../../shared/planner/replan.js';
+import {
+  replanThresholdAt,
+  shouldReplace,
+} from '../../../shared/planner/replan.js';
 import {HOUR_MS} from './series-fixtures.js';
 
 const deadlineMs = 48 * HOUR_MS;
@@ -90,6 +93,32 @@ describe('shouldReplace', () => {
   it('names the launch lead when it is negative', () => {
     assert.throws(() => shouldReplace(plan(1, 1, 1), plan(1, 1, 1), 0,
       deadlineMs, 0, -1), /launchLeadMs: -1 is unusable/);
+  });
+
+  it('asks a move a day out for the lead error margin on top', () => {
+    // Now is hour 2; the fresh plan starts at hour 26, saving 4 %.
+    const withoutMargin = shouldReplace(plan(10, 8, 1000),
+      plan(26, 8, 960), 0.01, deadlineMs, 2 * HOUR_MS, 0, 0);
+    const withMargin = shouldReplace(plan(10, 8, 1000), plan(26, 8, 960),
+      0.01, deadlineMs, 2 * HOUR_MS, 0, 0.05);
+    assert.equal(withoutMargin.replace, true);
+    assert.equal(withMargin.replace, false);
+    assert.equal(withMargin.reason, 'not-better-enough');
+    assert.ok(Math.abs(withMargin.thresholdFraction - 0.06) < 1e-12);
+  });
+
+  it('grows the margin with the square root of lead, flat past 96 h',
+    () => {
+      assert.equal(replanThresholdAt(0.01, 0.05, 0, 0), 0.01);
+      assert.ok(Math.abs(replanThresholdAt(0.01, 0.05, 96 * HOUR_MS, 0) -
+        0.11) < 1e-12);
+      assert.equal(replanThresholdAt(0.01, 0.05, 200 * HOUR_MS, 0),
+        replanThresholdAt(0.01, 0.05, 96 * HOUR_MS, 0));
+    });
+
+  it('names the lead error field when it is out of range', () => {
+    assert.throws(() => shouldReplace(plan(1, 1, 1), plan(1, 1, 1), 0,
+      deadlineMs, 0, 0, -0.1), /leadErrorFraction: -0.1 is unusable/);
   });
 
   it('names the threshold field when it is out of range', () => {

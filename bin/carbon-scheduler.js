@@ -3,5 +3,6 @@
 import {register} from 'tsx/esm/api';
 
 register();
-const {main} = await import('../cli/main.ts');
+const {main, installProcessSafetyNet} = await import('../cli/main.ts');
+installProcessSafetyNet(process.argv);
 process.exitCode = await main(process.argv);

@@ -4,7 +4,9 @@ import {startDashboardServer} from '../adapters/dashboard/dashboard-server.js';
 import {createLocalDashboardData} from
   '../adapters/dashboard/local-dashboard-data.js';
 import {readLocalPorts} from '../adapters/local/local-ports.js';
-import {latestRunDirectory} from './run-directory.js';
+import {parseInstantWithOffset} from '../shared/time/instant.js';
+import {CommandFailure} from './command-failure.js';
+import {resolveRunDirectory} from './run-directory.js';
 
 interface DashboardOptionValues {
   readonly port: string;
@@ -36,29 +38,21 @@ export function registerDashboardCommand(
     .addHelpText('after', '\nExample:\n  npm run demo && ' +
       'npx carbon-scheduler dashboard --port 8787\n')
     .action(async (raw: DashboardOptionValues) => {
+      // Step 1: the options, each told as the flag and what to give.
       const port = Number(raw.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) {
-        process.stderr.write(`--port: "${raw.port}" is not a port; give ` +
-          'a whole number from 0 to 65535\n');
-        setExitCode(2);
-        return;
+        throw new CommandFailure('invalid-option', `--port: "${raw.port}" ` +
+          'is not a port; give a whole number from 0 to 65535');
       }
-      const atMs = Date.parse(raw.at);
-      if (Number.isNaN(atMs) || !/(Z|[+-]\d\d:\d\d)$/.test(raw.at)) {
-        process.stderr.write(`--at: "${raw.at}" is not an RFC 3339 ` +
-          'instant with an offset, e.g. 2022-06-14T00:00:00Z\n');
-        setExitCode(2);
-        return;
+      const atMs = parseInstantWithOffset(raw.at);
+      if (atMs === null) {
+        throw new CommandFailure('invalid-option', `--at: "${raw.at}" is ` +
+          'not an RFC 3339 instant with an offset, e.g. ' +
+          '2022-06-14T00:00:00Z');
       }
-      let runDirectory: string;
-      try {
-        runDirectory = raw.runDir ?? latestRunDirectory();
-      } catch (error) {
-        process.stderr.write(`${(error as Error).message}\n`);
-        setExitCode(2);
-        return;
-      }
+      const runDirectory = resolveRunDirectory(raw.runDir);
 
+      // Step 2: serve.
       let server: Awaited<ReturnType<typeof startDashboardServer>>;
       try {
         server = await startDashboardServer({
@@ -68,10 +62,9 @@ export function registerDashboardCommand(
         });
       } catch (error) {
         if ((error as {code?: string}).code !== 'EADDRINUSE') throw error;
-        process.stderr.write(`--port: ${port} is already in use (another ` +
-          'dashboard?); give another port, or --port 0 for any free one\n');
-        setExitCode(2);
-        return;
+        throw new CommandFailure('port-in-use', `--port: ${port} is ` +
+          'already in use (another dashboard?); give another port, or ' +
+          '--port 0 for any free one');
       }
       process.stdout.write(raw.json
         ? JSON.stringify({url: server.url, runDirectory}) + '\n'

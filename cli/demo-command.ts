@@ -4,6 +4,8 @@ import type {Command} from 'commander';
 import {FileQuotaChecker} from '../adapters/local/file-quota-checker.js';
 import {runDemo, type DemoOptions} from './demo.js';
 import {formatDemoSummary} from './demo-summary.js';
+import {parseInstantWithOffset} from '../shared/time/instant.js';
+import {CommandFailure} from './command-failure.js';
 import {newRunDirectory} from './run-directory.js';
 
 /** Default virtual "now" of the demo: a June 2022 morning (UTC). */
@@ -23,7 +25,8 @@ export function registerDemoCommand(
     )
     .option('--job <file>', 'job request (JSON or YAML)',
       'examples/jobs/fine-tune-h100.json')
-    .option('--now <instant>', 'virtual start instant (RFC 3339)',
+    .option('--now <instant>', 'virtual start instant (RFC 3339 with ' +
+      'an offset, e.g. Z)',
       DEFAULT_DEMO_NOW)
     .option('--speed <virtualSecondsPerSecond>',
       'most virtual seconds per real second (0: no limit)', '0')
@@ -34,46 +37,39 @@ export function registerDemoCommand(
       'the job are excluded')
     .option('--json', 'print one JSON object instead of text', false)
     .action(async (raw: Record<string, string | boolean | undefined>) => {
-      const nowMs = Date.parse(String(raw.now));
+      // Step 1: every option, checked before the emulator starts.
+      const nowMs = parseInstantWithOffset(String(raw.now));
       const speed = Number(raw.speed);
-      if (!Number.isFinite(nowMs)) {
-        process.stderr.write(
-          `--now: "${raw.now}" is not an RFC 3339 instant, e.g. ` +
-            `${DEFAULT_DEMO_NOW}\n`);
-        setExitCode(2);
-        return;
+      if (nowMs === null) {
+        throw new CommandFailure('invalid-option', `--now: "${raw.now}" ` +
+          'is not an RFC 3339 instant with a UTC offset; give e.g. ' +
+          DEFAULT_DEMO_NOW);
       }
       if (!Number.isFinite(speed) || speed < 0) {
-        process.stderr.write('--speed: must be a number >= 0\n');
-        setExitCode(2);
-        return;
+        throw new CommandFailure('invalid-option', `--speed: ` +
+          `"${raw.speed}" is not a number >= 0; give virtual seconds per ` +
+          'real second, or 0 for no limit');
       }
       const jobFile = String(raw.job);
       if (!isReadableFile(jobFile)) {
-        process.stderr.write(
-          `--job: cannot read the file "${jobFile}" (from ${process.cwd()}); ` +
-            'give the path of a JSON or YAML job request, e.g. ' +
-            'examples/jobs/fine-tune-h100.json in the repository\n');
-        setExitCode(2);
-        return;
+        throw new CommandFailure('invalid-option', `--job: cannot read ` +
+          `the file "${jobFile}" (from ${process.cwd()}); give the path ` +
+          'of a JSON or YAML job request, e.g. ' +
+          'examples/jobs/fine-tune-h100.json in the repository');
       }
       const quotasFile = raw.quotas ? String(raw.quotas) : undefined;
       const quotaProblem = quotasFile === undefined ? null :
         quotaFileProblem(quotasFile);
       if (quotaProblem !== null) {
-        process.stderr.write(`--quotas: ${quotaProblem}\n`);
-        setExitCode(2);
-        return;
+        throw new CommandFailure('invalid-option', `--quotas: ` +
+          quotaProblem);
       }
       const runDirectory = raw.runDir ? String(raw.runDir) :
         newRunDirectory();
-      if (holdsEarlierRun(runDirectory)) {
-        process.stderr.write(
-          `--run-dir: "${runDirectory}" already holds a run (its job ids ` +
-            'are taken there, so the job would be a duplicate); give a new ' +
-            'or empty folder, or remove this one first\n');
-        setExitCode(2);
-        return;
+      const folderProblem = runFolderProblem(runDirectory);
+      if (folderProblem !== null) {
+        throw new CommandFailure('invalid-option', `--run-dir: ` +
+          `"${runDirectory}" ${folderProblem}`);
       }
       const options: DemoOptions = {
         jobFile,
@@ -97,12 +93,26 @@ export function registerDemoCommand(
     });
 }
 
-// A folder with anything in it holds an earlier run's blobs and ledger.
-function holdsEarlierRun(folder: string): boolean {
+// Why the run folder cannot take a new run, else null: a file is in the
+// way, or a folder with anything in it holds an earlier run's blobs and
+// ledger.
+function runFolderProblem(folder: string): string | null {
+  let existing;
   try {
-    return readdirSync(folder).length > 0;
+    existing = statSync(folder);
   } catch {
-    return false;
+    return null;
+  }
+  if (!existing.isDirectory()) {
+    return 'is a file, not a folder; give a new or empty folder for the ' +
+      'run';
+  }
+  try {
+    return readdirSync(folder).length === 0 ? null : 'already holds a ' +
+      'run (its job ids are taken there, so the job would be a ' +
+      'duplicate); give a new or empty folder, or remove this one first';
+  } catch {
+    return 'cannot be read; give a new or empty folder for the run';
   }
 }
 

@@ -21,9 +21,13 @@ export function formatDemoSummary(result: DemoResult): string {
     '',
     `Job ${result.jobId}: ${result.status}`,
     plan
-      ? `  Region and window: ${plan.region}, ${plan.start} to ${plan.end} ` +
-        `(${plan.mode}, planned ${plan.expectedEmissionsKg.toFixed(3)} kg)`
+      ? `  Region and window: ${plan.region}, planned ${plan.start} to ` +
+        `${plan.end} (${plan.mode}, planned ` +
+        `${plan.expectedEmissionsKg.toFixed(3)} kg)`
       : '  No plan',
+    // Not the planned end: the trainer's last step, then the recording.
+    `  Ran: trained until ${result.trainedUntil ?? 'unknown'} (last step); ` +
+      `footprint recorded at ${result.recordedAt ?? 'unknown'}`,
     plan ? `  Why: ${plan.why}` : '',
     `  Pauses: ${result.pauses}` +
       result.pauseDetails
@@ -42,8 +46,8 @@ export function formatDemoSummary(result: DemoResult): string {
       ? `  Training: ${result.training.steps} steps, held-out accuracy ` +
         `${result.training.heldOutAccuracy?.toFixed(3)}`
       : '',
-    `  Data: ${result.dataSource}; virtual time ${result.virtualStart} to ` +
-      `${result.virtualEnd}`,
+    `  Data: ${result.dataSource ?? 'unknown'}; demo clock ran ` +
+      `${result.virtualStart} to ${result.virtualEnd}`,
     `  Files: ${result.runDirectory}`,
   ].filter(Boolean).join('\n');
 }

@@ -13,6 +13,7 @@ import {
 } from '../shared/jobs/job-snapshot.js';
 import type {StoredPlan} from '../shared/jobs/stored-plan.js';
 import {JOB_TOTALS_SQL} from '../shared/ledger/report-queries.js';
+import {DUCKDB_DIALECT} from '../shared/ledger/sql-dialect.js';
 import type {LocalTrainerFaults} from
   '../adapters/local/local-training-port.js';
 import type {CallbackSender} from '../shared/ports/callback-sender.js';
@@ -80,6 +81,10 @@ export interface DemoResult {
     readonly heldOutAccuracy: number | null;
   } | null;
   readonly dataSource: string | null;
+  /** End of the last segment: the trainer's last step (RFC 3339). */
+  readonly trainedUntil: string | null;
+  /** When the final footprint rows were recorded (RFC 3339). */
+  readonly recordedAt: string | null;
   readonly virtualStart: string;
   readonly virtualEnd: string;
   readonly runDirectory: string;
@@ -188,7 +193,8 @@ async function collectResult(
   const totals = await world.ledger.query(
     `SELECT * FROM (${JOB_TOTALS_SQL}) WHERE job_id = '${jobId}'`);
   const rows = await world.ledger.query(
-    `SELECT count(*) AS n FROM footprints WHERE job_id = '${jobId}' ` +
+    `SELECT count(*) AS n, ${DUCKDB_DIALECT.isoTimestamp('max(recorded_at)')}` +
+      ` AS recorded_at FROM footprints WHERE job_id = '${jobId}' ` +
       "AND footprint_kind <> 'progress'");
   const last = snapshot?.segments.at(-1);
   const lastStatus = last
@@ -224,6 +230,10 @@ async function collectResult(
     } : null,
     dataSource: typeof summary.intensitySource === 'string'
       ? summary.intensitySource : null,
+    trainedUntil: last?.endedAtMs === undefined
+      ? null : new Date(last.endedAtMs).toISOString(),
+    recordedAt: typeof rows[0]?.recorded_at === 'string'
+      ? rows[0].recorded_at : null,
   };
 }
 
@@ -236,6 +246,7 @@ function emptyResult(
     scope2Kg: null, embodiedKg: null, counterfactualEmissionsKg: null,
     counterfactualRegion: null, savedPercent: null, savedScope2Percent: null,
     ledgerRows: 0, ledgerTotalKg: null, training: null, dataSource: null,
+    trainedUntil: null, recordedAt: null,
     ...fields,
   };
 }

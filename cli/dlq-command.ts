@@ -1,4 +1,7 @@
 import type {Command} from 'commander';
+import {CommandFailure} from './command-failure.js';
+import {requireGoogleCredentials} from './google-credentials.js';
+import {pubsubFailure} from './pubsub-failure.js';
 import type {DeadLetter, ReplayResult} from
   '../adapters/cloud/dead-letter-inbox.js';
 
@@ -50,10 +53,9 @@ export function registerDlqCommand(
     .option('--all', 'replay every dead letter', false)
     .action(async (raw: DlqOptions) => {
       if (!raw.all && !(raw.id && raw.id.length > 0)) {
-        process.stderr.write('--id or --all: say which dead letters to ' +
-          'replay (see `carbon-scheduler dlq list`)\n');
-        setExitCode(2);
-        return;
+        throw new CommandFailure('invalid-option', '--id or --all: say ' +
+          'which dead letters to replay (see `carbon-scheduler dlq list`)',
+        {field: '--id'});
       }
       await run(raw, setExitCode, async (pubsub, subscription) => {
         const {replayDeadLetters} = await import(
@@ -75,23 +77,25 @@ async function run(
 ): Promise<void> {
   const project = raw.project ?? process.env.GOOGLE_CLOUD_PROJECT;
   if (!project) {
-    process.stderr.write('--project: no project given; pass --project ' +
-      '<id> or set GOOGLE_CLOUD_PROJECT\n');
-    setExitCode(2);
-    return;
+    throw new CommandFailure('invalid-option', '--project: no project ' +
+      'given; pass --project <id> or set GOOGLE_CLOUD_PROJECT');
   }
-  if (process.env.PUBSUB_EMULATOR_HOST) {
+  const emulator = Boolean(process.env.PUBSUB_EMULATOR_HOST);
+  if (emulator) {
     process.env.METADATA_SERVER_DETECTION ??= 'none';
+  } else {
+    await requireGoogleCredentials();
   }
   const {PubSub} = await import('@google-cloud/pubsub');
   const pubsub = new PubSub({projectId: project});
   try {
     setExitCode(await body(pubsub, String(raw.subscription)));
   } catch (error) {
-    process.stderr.write(`dlq: ${(error as Error).message}\n`);
-    setExitCode(1);
+    throw pubsubFailure(error, {subscription: String(raw.subscription),
+      projectId: project, emulator});
   } finally {
-    await pubsub.close();
+    // A close that fails after the pull failed says nothing new.
+    await pubsub.close().catch(() => {});
   }
 }
 

@@ -15,6 +15,7 @@ import {
 import {DEFAULT_JOB_MIX} from '../shared/evaluation/job-mix.js';
 import {runEvaluation} from '../shared/evaluation/run-evaluation.js';
 import {SchedulerError} from '../shared/errors.js';
+import {CommandFailure} from './command-failure.js';
 import {createJsonLogger} from '../shared/ports/logger.js';
 
 /** Adds `evaluate` to the program. */
@@ -44,11 +45,9 @@ export function registerEvaluateCommand(
       const startedMs = Date.now();
       const limit = raw.limit === undefined ? undefined : Number(raw.limit);
       if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1)) {
-        process.stderr.write(`--limit: "${raw.limit}" is not a whole ` +
-          'number >= 1; give how many submission instants to replay, ' +
-          'e.g. --limit 3\n');
-        setExitCode(2);
-        return;
+        throw new CommandFailure('invalid-option', `--limit: ` +
+          `"${raw.limit}" is not a whole number >= 1; give how many ` +
+          'submission instants to replay, e.g. --limit 3');
       }
       try {
         const mix = raw.jobs === undefined ? DEFAULT_JOB_MIX :
@@ -74,8 +73,7 @@ export function registerEvaluateCommand(
         setExitCode(0);
       } catch (error) {
         if (!(error instanceof SchedulerError)) throw error;
-        process.stderr.write(`${error.message}\n`);
-        setExitCode(2);
+        throw new CommandFailure(error.code, error.message, {cause: error});
       }
     });
 }

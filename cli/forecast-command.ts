@@ -68,6 +68,7 @@ async function runForecast(raw: ForecastOptionValues): Promise<number> {
     carbonIntensity: point.gramsPerKilowattHour,
   }));
   const hint = replayCoverageHint(served.skipped, atMs);
+  const shortfall = coverageNote(series.points, horizonHours, series.source);
   const result = {
     ...(target.regionId ? {region: target.regionId} : {}),
     zone: target.zone,
@@ -83,7 +84,8 @@ async function runForecast(raw: ForecastOptionValues): Promise<number> {
     points,
     degraded: served.degraded,
     skipped: served.skipped,
-    notes: hint ? [hint] : [],
+    notes: [hint, shortfall].filter((note): note is string =>
+      note !== undefined),
   };
 
   if (raw.json) {
@@ -116,6 +118,25 @@ function readHours(text: string): number {
         `1..${MOST_HOURS}; give e.g. --hours ${DEFAULT_HOURS}`);
   }
   return hours;
+}
+
+// Says where the data ends when it holds fewer hours than were asked for.
+function coverageNote(
+  points: readonly IntensityPoint[],
+  horizonHours: number,
+  source: string,
+): string | undefined {
+  const coveredHours = points.reduce((sum, point) =>
+    sum + point.durationMs / 3_600_000, 0);
+  if (coveredHours >= horizonHours) return undefined;
+  const last = points.at(-1);
+  if (last === undefined) {
+    return `no forecast hours at all from ${source}; asked for ` +
+      `${horizonHours}`;
+  }
+  const endsAt = new Date(last.startMs + last.durationMs).toISOString();
+  return `${points.length} of ${horizonHours} h: the data of ${source} ` +
+    `ends at ${endsAt}`;
 }
 
 function forecasterOf(source: string): 'honest' | 'oracle' | null {

@@ -1,10 +1,15 @@
 import type {Command} from 'commander';
-import {JOB_STATES} from '../shared/jobs/job-snapshot.js';
+import {JOB_STATES, readSnapshot} from '../shared/jobs/job-snapshot.js';
 import type {JobCommandName} from '../shared/jobs/job-command.js';
 import {SchedulerError} from '../shared/errors.js';
+import {CommandFailure} from './command-failure.js';
 import {formatJobList, formatJobStatus, formatPublished} from
   './jobs-format.js';
-import {findRequester, publishJobCommand} from './jobs-publish.js';
+import {
+  findRequester,
+  prepareJobCommand,
+  publishJobCommand,
+} from './jobs-publish.js';
 import {openRunStores, resolveRunDirectory} from './jobs-run-directory.js';
 import {listJobs, readJobStatus} from './jobs-status.js';
 
@@ -37,7 +42,7 @@ export function registerJobsCommand(
     .action((raw: Options) => guard(setExitCode, async () => {
       const state = raw.state === undefined ? undefined : String(raw.state);
       if (state && !(JOB_STATES as readonly string[]).includes(state)) {
-        return fail(setExitCode, `--state: "${state}" is not a job state; ` +
+        return fail(`--state: "${state}" is not a job state; ` +
           `use one of ${JOB_STATES.join(', ')}`);
       }
       const stores = openRunStores(resolveRunDirectory(text(raw.runDir)));
@@ -61,13 +66,13 @@ export function registerJobsCommand(
     .action((jobId: string, raw: Options) => guard(setExitCode, async () => {
       const pollSeconds = Number(raw.pollSeconds);
       if (!Number.isFinite(pollSeconds) || pollSeconds <= 0) {
-        return fail(setExitCode, '--poll-seconds: must be a number of ' +
+        return fail('--poll-seconds: must be a number of ' +
           `seconds > 0, got "${raw.pollSeconds}"`);
       }
       const stores = openRunStores(resolveRunDirectory(text(raw.runDir)));
       const status = await readJobStatus(stores, jobId, {pollSeconds});
       if (!status) {
-        return fail(setExitCode, `jobId: no job "${jobId}" in ` +
+        return fail(`jobId: no job "${jobId}" in ` +
           `${stores.runDirectory}; see \`carbon-scheduler jobs list\``);
       }
       write(raw.json ? status : formatJobStatus(status), Boolean(raw.json));
@@ -98,47 +103,91 @@ export function registerJobsCommand(
       .option('--requested-by <identity>', 'who is asking (default: the ' +
         'gcloud account, or the local user)')
       .option('--json', 'print one JSON object instead of text', false)
+      .option('--run-dir <folder>', 'local run whose snapshot is checked ' +
+        'for the job first (default: the newest under .local/runs)')
       .action((jobId: string, raw: Options) => guard(setExitCode, async () => {
-        const projectId = text(raw.project) ??
-          process.env.GOOGLE_CLOUD_PROJECT;
-        if (!projectId) {
-          return fail(setExitCode, '--project: no project given and ' +
-            'GOOGLE_CLOUD_PROJECT is not set; give the project whose ' +
-            'job-commands topic to publish to');
-        }
+        // Step 1: the command itself, checked before anything is asked.
         const emulatorAddress = process.env.PUBSUB_EMULATOR_HOST || undefined;
-        const published = await publishJobCommand({
+        const requested = {
           jobId,
           command: name,
           ...(raw.deadline !== undefined
             ? {deadline: String(raw.deadline)} : {}),
           ...(raw.commandId ? {commandId: String(raw.commandId)} : {}),
-          projectId,
           requester: findRequester(text(raw.requestedBy), !emulatorAddress),
-          ...(emulatorAddress ? {emulatorAddress} : {}),
-        });
-        write(raw.json ? published : formatPublished(published),
-          Boolean(raw.json));
+        };
+        const prepared = prepareJobCommand(requested);
+        const projectId = text(raw.project) ??
+          process.env.GOOGLE_CLOUD_PROJECT;
+        if (!projectId) {
+          return fail('--project: no project given and ' +
+            'GOOGLE_CLOUD_PROJECT is not set; give the project whose ' +
+            'job-commands topic to publish to');
+        }
+
+        // Step 2: a job the local run shows finished or unknown is said.
+        const warning = await localJobWarning(jobId, name, text(raw.runDir));
+        if (warning) process.stderr.write(`warning: ${warning}\n`);
+
+        // Step 3: publish.
+        const published = await publishJobCommand({...requested, projectId,
+          ...(emulatorAddress ? {emulatorAddress} : {})}, prepared);
+        write(raw.json ? {...published, ...(warning ? {warning} : {})}
+          : formatPublished(published), Boolean(raw.json));
       }));
   }
 }
 
-// Typed failures become a message and exit code 2; others propagate.
+// What the local run's snapshot says against sending the command, if
+// anything: the job is finished, or the run does not know it.
+async function localJobWarning(
+  jobId: string,
+  command: JobCommandName,
+  runDirectory: string | undefined,
+): Promise<string | undefined> {
+  let stores;
+  try {
+    stores = openRunStores(resolveRunDirectory(runDirectory, process.cwd(),
+      () => {}));
+  } catch (error) {
+    if (runDirectory !== undefined) throw error;
+    return undefined;
+  }
+  const snapshot = await readSnapshot(stores.blobs, jobId).catch(
+    () => undefined);
+  if (!snapshot) {
+    return `the local run ${stores.runDirectory} has no job "${jobId}"; ` +
+      `${command} is sent anyway (see \`carbon-scheduler jobs list\`)`;
+  }
+  if ((FINISHED_STATES as readonly string[]).includes(snapshot.state)) {
+    return `job "${jobId}" is ${snapshot.state} in the local run ` +
+      `${stores.runDirectory}; ${command} is sent anyway and will be ` +
+      'refused';
+  }
+  return undefined;
+}
+
+/** States a job does not leave. */
+const FINISHED_STATES = ['completed', 'failed', 'cancelled'] as const;
+
+// Typed failures are input problems (exit 2), told by cli/main.ts.
 async function guard(
-  setExitCode: (code: number) => void,
+  _setExitCode: (code: number) => void,
   action: () => Promise<void>,
 ): Promise<void> {
   try {
     await action();
   } catch (error) {
-    if (!(error instanceof SchedulerError)) throw error;
-    fail(setExitCode, error.message);
+    if (!(error instanceof SchedulerError) ||
+        error instanceof CommandFailure) {
+      throw error;
+    }
+    throw new CommandFailure(error.code, error.message, {cause: error});
   }
 }
 
-function fail(setExitCode: (code: number) => void, message: string): void {
-  process.stderr.write(message + '\n');
-  setExitCode(2);
+function fail(message: string): never {
+  throw new CommandFailure('invalid-option', message);
 }
 
 function write(value: unknown, json: boolean): void {

@@ -24,7 +24,8 @@ export function formatJobStatus(status: JobStatus): string {
     lines.push(`plan (${status.plan.mode}, ${status.plan.signal}): ` +
       `${status.plan.expectedEmissionsKg.toFixed(3)} kgCO2e expected`);
     for (const segment of status.plan.segments) {
-      lines.push(`  ${segment.region} ${segment.start} -> ${segment.end}`);
+      lines.push(`  planned ${segment.region} ${segment.start} -> ` +
+        segment.end);
     }
     lines.push(`  why: ${status.plan.why}`);
   } else {
@@ -33,8 +34,7 @@ export function formatJobStatus(status: JobStatus): string {
   lines.push(`segments so far: ${status.segmentsSoFar.length}`);
   for (const segment of status.segmentsSoFar) {
     lines.push(`  #${segment.index} ${segment.region} ` +
-      `${segment.startedAt ?? segment.launchedAt} -> ` +
-      `${segment.endedAt ?? 'running'} steps ${segment.startStep ?? '?'}` +
+      segmentSpan(segment) + `, steps ${segment.startStep ?? '?'}` +
       `-${segment.endStep ?? '?'} ${segment.endState ?? ''}`.trimEnd());
   }
   const emissions = status.emissionsSoFar;
@@ -42,7 +42,8 @@ export function formatJobStatus(status: JobStatus): string {
     ? `emissions so far: unknown (${emissions.reason})`
     : `emissions so far: ${emissions.kilograms.toFixed(3)} kgCO2e ` +
       `(${emissions.finalSegments} final, ${emissions.progressSegments} ` +
-      'in progress)');
+      'in progress)' + (emissions.recordedAt
+        ? `, recorded at ${emissions.recordedAt}` : ''));
   const next = status.nextDecision;
   lines.push(next
     ? `next: ${next.what} at ${next.at ?? 'no set time'} (${next.why})`
@@ -53,6 +54,15 @@ export function formatJobStatus(status: JobStatus): string {
       (command.outcome ? ` (${command.outcome})` : ''));
   }
   return lines.join('\n');
+}
+
+// From its start (or launch) to the trainer's last step, labelled.
+function segmentSpan(segment: JobStatus['segmentsSoFar'][number]): string {
+  const start = segment.startedAt
+    ? `started ${segment.startedAt}` : `launched ${segment.launchedAt}`;
+  return segment.endedAt
+    ? `${start}, trained until ${segment.endedAt} (last step)`
+    : `${start}, running`;
 }
 
 /** A published command as text. */

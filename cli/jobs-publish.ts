@@ -13,6 +13,8 @@ import {
 } from '../shared/jobs/job-command.js';
 import {SchedulerError} from '../shared/errors.js';
 import {formatIssues} from '../shared/schemas/validation-issues.js';
+import {requireGoogleCredentials} from './google-credentials.js';
+import {pubsubFailure} from './pubsub-failure.js';
 
 /** Who the CLI says is asking, and how it found out. */
 export interface Requester {
@@ -72,10 +74,17 @@ export function findRequester(
     origin: 'local-user'};
 }
 
-/** Validates and publishes one command; resolves with its ids. */
-export async function publishJobCommand(
-  input: CommandToPublish,
-): Promise<PublishedCommand> {
+/** A checked command, ready to publish. */
+export type PreparedCommand = JobCommandMessage;
+
+/**
+ * Builds and checks the command message, before anything is contacted.
+ *
+ * @throws InvalidJobCommandError naming the field (e.g. `deadline`)
+ */
+export function prepareJobCommand(
+  input: Omit<CommandToPublish, 'projectId' | 'emulatorAddress'>,
+): PreparedCommand {
   const message: JobCommandMessage = {
     schemaVersion: JOB_COMMAND_SCHEMA_VERSION,
     commandId: input.commandId ?? randomUUID(),
@@ -89,23 +98,36 @@ export async function publishJobCommand(
   if (!parsed.ok) {
     throw new InvalidJobCommandError(formatIssues(parsed.issues));
   }
+  return parsed.command;
+}
+
+/** Validates and publishes one command; resolves with its ids. */
+export async function publishJobCommand(
+  input: CommandToPublish,
+  prepared: PreparedCommand = prepareJobCommand(input),
+): Promise<PublishedCommand> {
+  if (!input.emulatorAddress) await requireGoogleCredentials();
   const pubsub = input.emulatorAddress
     ? createEmulatorPubSub(input.emulatorAddress, input.projectId)
     : new PubSub({projectId: input.projectId});
   try {
     const messageId = await new PubSubPublisher(pubsub).publish(
-      'job-commands', parsed.command,
-      jobCommandAttributes(parsed.command, input.requester.origin));
+      'job-commands', prepared,
+      jobCommandAttributes(prepared, input.requester.origin));
     return {
-      commandId: parsed.command.commandId,
+      commandId: prepared.commandId,
       messageId,
-      jobId: parsed.command.jobId,
-      command: parsed.command.command,
+      jobId: prepared.jobId,
+      command: prepared.command,
       requestedBy: input.requester.identity,
       requestedByOrigin: input.requester.origin,
       topic: `projects/${input.projectId}/topics/job-commands`,
     };
+  } catch (error) {
+    throw pubsubFailure(error, {topic: 'job-commands',
+      projectId: input.projectId, emulator: Boolean(input.emulatorAddress)});
   } finally {
-    await pubsub.close();
+    // A close that fails after the publish failed says nothing new.
+    await pubsub.close().catch(() => {});
   }
 }

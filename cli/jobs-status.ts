@@ -5,6 +5,7 @@ import {
   type JobSnapshot,
 } from '../shared/jobs/job-snapshot.js';
 import type {StoredPlan} from '../shared/jobs/stored-plan.js';
+import {DUCKDB_DIALECT} from '../shared/ledger/sql-dialect.js';
 import {readJson, type BlobStore} from '../shared/ports/blob-store.js';
 import type {RunStores} from './jobs-run-directory.js';
 
@@ -37,6 +38,8 @@ export interface EmissionsSoFar {
   readonly progressSegments: number;
   /** Why there is no figure, when there is none. */
   readonly reason: string | null;
+  /** When the newest of the rows counted was recorded; null without. */
+  readonly recordedAt: string | null;
 }
 
 /** `jobs status ID`. */
@@ -134,7 +137,9 @@ export async function readJobStatus(
       startedAt: isoOrNull(s.startedAtMs),
       endedAt: isoOrNull(s.endedAtMs),
       endState: s.endState ?? null,
-      startStep: s.startStep ?? null,
+      // Records written before launches kept it: the first segment of a
+      // job always trains from step 0 (no checkpoint precedes it).
+      startStep: s.startStep ?? (s.index === 0 ? 0 : null),
       endStep: s.endStep ?? null,
     })),
     lastDecision: last
@@ -178,30 +183,39 @@ async function emissionsSoFar(
   try {
     rows = await stores.ledger.query(
       'SELECT segment_index, footprint_kind, end_time, ' +
+        `${DUCKDB_DIALECT.isoTimestamp('recorded_at')} AS recorded_at, ` +
         'carbon_footprint_total_location_based_kgco2e AS kilograms ' +
         'FROM footprints WHERE job_id = $jobId AND footprint_kind IN ' +
         "('actual', 'progress') ORDER BY segment_index, end_time",
       {jobId});
   } catch (error) {
     return {kilograms: null, finalSegments: 0, progressSegments: 0,
-      reason: `the ledger could not be read: ${(error as Error).message}`};
+      reason: `the ledger could not be read: ${(error as Error).message}`,
+      recordedAt: null};
   }
-  const bySegment = new Map<number, {kind: string; kilograms: unknown}>();
+  const bySegment = new Map<number,
+    {kind: string; kilograms: unknown; recordedAt: unknown}>();
   for (const row of rows) {
     const index = Number(row.segment_index);
     const known = bySegment.get(index);
     if (known?.kind === 'actual') continue;
     bySegment.set(index, {kind: String(row.footprint_kind),
-      kilograms: row.kilograms});
+      kilograms: row.kilograms, recordedAt: row.recorded_at});
   }
   if (bySegment.size === 0) {
     return {kilograms: null, finalSegments: 0, progressSegments: 0,
-      reason: 'no footprint rows for this job in the ledger yet'};
+      reason: 'no footprint rows for this job in the ledger yet',
+      recordedAt: null};
   }
   let kilograms: number | null = 0;
   let finalSegments = 0;
+  let recordedAt: string | null = null;
   for (const entry of bySegment.values()) {
     if (entry.kind === 'actual') finalSegments++;
+    if (typeof entry.recordedAt === 'string' &&
+        (recordedAt === null || entry.recordedAt > recordedAt)) {
+      recordedAt = entry.recordedAt;
+    }
     const value = Number(entry.kilograms);
     kilograms = entry.kilograms === null || !Number.isFinite(value) ||
       kilograms === null ? null : kilograms + value;
@@ -209,7 +223,8 @@ async function emissionsSoFar(
   return {kilograms, finalSegments,
     progressSegments: bySegment.size - finalSegments,
     reason: kilograms === null
-      ? 'a segment has no figure (intensity missing)' : null};
+      ? 'a segment has no figure (intensity missing)' : null,
+    recordedAt};
 }
 
 function nextDecision(

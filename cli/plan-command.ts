@@ -4,7 +4,7 @@ import {PlanCommandError} from './plan-errors.js';
 import {readPlanRequest} from './plan-request.js';
 import type {PlanFlags} from './plan-request.js';
 import {runPlan} from './plan-run.js';
-import type {PlanAnswer} from './plan-run.js';
+import type {PlanAnswer, PlanCounterfactual} from './plan-run.js';
 
 /** Adds `plan` to the program. */
 export function registerPlanCommand(
@@ -52,14 +52,27 @@ export function registerPlanCommand(
         if (!(error instanceof SchedulerError)) throw error;
         const code = error instanceof PlanCommandError ? error.exitCode : 2;
         if (flags.json) {
+          const planError = error instanceof PlanCommandError ? error : null;
           process.stdout.write(JSON.stringify({error: {code: error.code,
-            field: error instanceof PlanCommandError ? error.field : null,
-            message: error.message}}, null, 2) + '\n');
+            field: planError?.field ?? null, message: error.message,
+            ...(planError?.excluded ? {excluded: planError.excluded} : {})}},
+          null, 2) + '\n');
         }
         process.stderr.write(`plan: ${error.message}\n`);
         setExitCode(code);
       }
     });
+}
+
+// The counterfactual line: grams, region and start, or why unknown.
+function atOnce(counterfactual: PlanCounterfactual): string {
+  const {region, start, expectedEmissionsGrams, unknownReason} =
+    counterfactual;
+  if (region === null) return `unknown: ${unknownReason ?? 'no home region'}`;
+  const where = `in ${region} from ${start}`;
+  return expectedEmissionsGrams === null
+    ? `unknown ${where}: ${unknownReason ?? 'no forecast'}`
+    : `${(expectedEmissionsGrams / 1000).toFixed(3)} kgCO2e ${where}`;
 }
 
 function formatPlan(answer: PlanAnswer): string {
@@ -75,10 +88,9 @@ function formatPlan(answer: PlanAnswer): string {
     `average  ${answer.averageIntensity.toFixed(2)} gCO2e/kWh ` +
       `(${answer.signal.emissionFactorType}, ${answer.signal.provider})`,
     `expected ${grams(answer.expectedEmissionsGrams)}`,
-    `at once  ${grams(answer.counterfactual.expectedEmissionsGrams)} in ` +
-      `${answer.counterfactual.region ?? 'no home region'} from ` +
-      answer.counterfactual.start,
-    `saved    ${answer.savedPercent === null ? 'unknown' :
+    `at once  ${atOnce(answer.counterfactual)}`,
+    `saved    ${answer.savedPercent === null ? 'unknown' +
+      (answer.counterfactual.unknownReason ? ' (no counterfactual)' : '') :
       `${answer.savedPercent.toFixed(1)} %`}`,
     `excluded ${answer.excluded.length === 0 ? 'none' :
       answer.excluded.map((e) => `${e.region} (${e.reason})`).join(', ')}`,

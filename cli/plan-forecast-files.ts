@@ -2,7 +2,7 @@
  * Reads a folder of `<ZONE>.json` files, each an Electricity Maps v3
  * `/carbon-intensity/forecast` response, as intensity series.
  */
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync, statSync} from 'node:fs';
 import {join} from 'node:path';
 
 import type {
@@ -14,6 +14,34 @@ import {PlanCommandError} from './plan-errors.js';
 
 /** The provider label plans made from such files carry. */
 export const FORECAST_FILES_PROVIDER = 'electricitymaps-forecast-files';
+
+/**
+ * Checks that `directory` is a folder holding at least one `<ZONE>.json`.
+ *
+ * @throws PlanCommandError naming --forecasts and what was found instead
+ */
+export function checkForecastDirectory(directory: string): void {
+  const allowed = 'give a folder of <ZONE>.json Electricity Maps v3 ' +
+    'forecast responses (e.g. NL.json), or leave --forecasts out to ' +
+    'replay the shipped traces';
+  let isFolder: boolean;
+  try {
+    isFolder = statSync(directory).isDirectory();
+  } catch {
+    throw new PlanCommandError('--forecasts', `"${directory}" does not ` +
+      `exist (from ${process.cwd()})`, allowed);
+  }
+  if (!isFolder) {
+    throw new PlanCommandError('--forecasts', `"${directory}" is a file, ` +
+      'not a folder', allowed);
+  }
+  const zoneFiles = readdirSync(directory).filter((name) =>
+    name.endsWith('.json'));
+  if (zoneFiles.length === 0) {
+    throw new PlanCommandError('--forecasts', `"${directory}" holds no ` +
+      '<ZONE>.json files', allowed);
+  }
+}
 
 /**
  * The zone's forecast, or null when the folder has no file for it.

@@ -7,7 +7,10 @@ import {readFileSync} from 'node:fs';
 
 import {parseJobDocument} from '../shared/schemas/parse-job-document.js';
 import type {JobRequest} from '../shared/schemas/job-request.js';
+import {loadRegionCatalog} from '../shared/catalog/region-catalog.js';
+import {loadHardwareCatalog} from '../shared/footprint/hardware-catalog.js';
 import {PlanCommandError} from './plan-errors.js';
+import {checkForecastDirectory} from './plan-forecast-files.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -73,6 +76,7 @@ export function readPlanRequest(flags: PlanFlags): PlanRequest {
     throw new PlanCommandError('--basis', `"${basis}" is unknown`,
       'use lifecycle or direct');
   }
+  if (flags.forecasts !== undefined) checkForecastDirectory(flags.forecasts);
   const power = flags.powerKw === undefined ? null : Number(flags.powerKw);
   if (power !== null && !(Number.isFinite(power) && power > 0)) {
     throw new PlanCommandError('--power-kw', `"${flags.powerKw}" is not a ` +
@@ -108,9 +112,13 @@ export function parseDuration(text: string): number {
   const minutes = Number(match?.[2] ?? 0);
   const durationMs = hours * HOUR_MS + minutes * MINUTE_MS;
   if (!match || (match[1] === undefined && match[2] === undefined) ||
-    !(durationMs > 0)) {
+    !Number.isFinite(durationMs)) {
     throw new PlanCommandError('--duration', `"${text}" is not a duration`,
       'give hours and/or minutes, e.g. 8h, 90m, 1h30m or PT6H');
+  }
+  if (!(durationMs > 0)) {
+    throw new PlanCommandError('--duration', `must be greater than 0, got ` +
+      `"${text}"`, 'give the run time at full speed, e.g. 8h or 90m');
   }
   return durationMs;
 }
@@ -143,7 +151,12 @@ function readJob(file: string): JobRequest {
     throw new PlanCommandError('--job', `cannot read "${file}" (from ` +
       `${process.cwd()})`, 'give the path of a JSON or YAML job request');
   }
-  const parsed = parseJobDocument(text);
+  // The intake's checks, bar the deadline against the clock (plans may
+  // be made as of a past --now).
+  const parsed = parseJobDocument(text, {
+    regionIds: loadRegionCatalog().regions.map((region) => region.id),
+    machineTypes: [...loadHardwareCatalog().machineTypes.keys()],
+  });
   if (!parsed.ok) {
     const reasons = parsed.issues.map((issue) =>
       `${issue.field} ${issue.problem}`).join('; ');

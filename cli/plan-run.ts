@@ -16,14 +16,15 @@ import {
 import {filterRegions} from '../shared/planner/region-filter.js';
 import {filterRegionsByQuota} from '../shared/quotas/quota-filter.js';
 import {FileQuotaChecker} from '../adapters/local/file-quota-checker.js';
-import {windowAverage} from '../shared/planner/window-average.js';
+import {estimateCounterfactual} from
+  '../shared/planner/counterfactual-estimate.js';
 import type {
   IntensityBasis,
   IntensitySeries,
 } from '../shared/signals/intensity-series.js';
-import {PlanCommandError} from './plan-errors.js';
+import {PlanCommandError, type ExcludedRegion} from './plan-errors.js';
 import type {PlanRequest} from './plan-request.js';
-import {planSignals} from './plan-signals.js';
+import {planSignals, type PlanSignals} from './plan-signals.js';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -45,11 +46,19 @@ export interface PlanAnswer {
   /** gCO2e/kWh, weighted by each segment's energy. */
   readonly averageIntensity: number;
   readonly expectedEmissionsGrams: number;
-  readonly counterfactual: {region: string | null; start: string;
-    expectedEmissionsGrams: number | null};
+  readonly counterfactual: PlanCounterfactual;
   readonly savedPercent: number | null;
   readonly signal: {provider: string; emissionFactorType: string};
-  readonly excluded: readonly {region: string; reason: string}[];
+  readonly excluded: readonly ExcludedRegion[];
+}
+
+/** Had the job run at once in its home region, without pauses. */
+export interface PlanCounterfactual {
+  readonly region: string | null;
+  readonly start: string;
+  readonly expectedEmissionsGrams: number | null;
+  /** Why the grams are unknown (the region and the cause); else null. */
+  readonly unknownReason: string | null;
 }
 
 interface Fetched {
@@ -78,8 +87,9 @@ export async function runPlan(request: PlanRequest): Promise<PlanAnswer> {
     ...(request.job ? {acceleratorType: request.job.hardware.acceleratorType}
       : {}),
   });
-  const excluded: {region: string; reason: string}[] = filtered.excluded
-    .map((entry) => ({region: entry.region.id, reason: entry.reason}));
+  const excluded: ExcludedRegion[] = filtered.excluded
+    .map((entry) => ({region: entry.region.id, reason: entry.reason,
+      detail: entry.message}));
   const withQuota = await keepRegionsWithQuota(request, filtered.eligible,
     excluded);
 
@@ -89,16 +99,18 @@ export async function runPlan(request: PlanRequest): Promise<PlanAnswer> {
   for (const region of withQuota) {
     const answer = await signals.forecast(region.electricityMapsZone!);
     if (answer.series === null) {
-      excluded.push({region: region.id, reason: answer.reason});
+      excluded.push({region: region.id, reason: answer.reason,
+        detail: answer.message});
       if (answer.reason === 'no-signal-data') noData.push(answer.message);
       continue;
     }
     fetched.push({region, series: answer.series});
   }
-  if (fetched.length === 0) noRegionLeft(noData, excluded.length);
+  if (fetched.length === 0) noRegionLeft(noData, excluded);
   checkNowInsideData(nowMs, fetched);
 
   const basis = chooseBasis(request, fetched);
+  checkBasisAvailable(request, basis, fetched);
   const itPowerKilowatts = powerOf(request);
   const candidates = withPrices(request, fetched.map(({region, series}) => ({
     regionId: region.id, series,
@@ -115,7 +127,9 @@ export async function runPlan(request: PlanRequest): Promise<PlanAnswer> {
   const plan = planned(request, base);
   for (const region of plan.regions) {
     if (region.excluded !== null) {
-      excluded.push({region: region.regionId, reason: region.excluded});
+      excluded.push({region: region.regionId, reason: region.excluded,
+        detail: plannerExclusionDetail(region.regionId, region.excluded,
+          fetched, basis, request.durationMs)});
     }
   }
   if (plan.segments === null) {
@@ -130,7 +144,7 @@ export async function runPlan(request: PlanRequest): Promise<PlanAnswer> {
   const first = segments[0]!;
   const last = segments[segments.length - 1]!;
   const chosen = fetched.find((f) => f.region.id === first.regionId)!;
-  const counterfactual = priceCounterfactual(request, fetched,
+  const counterfactual = await priceCounterfactual(request, signals,
     earliestStartMs, itPowerKilowatts);
   const savedPercent = counterfactual.expectedEmissionsGrams === null ||
     !(counterfactual.expectedEmissionsGrams > 0) ? null :
@@ -198,26 +212,54 @@ function planned(
     averageIntensity: grams / kilowattHours, regions: contiguous.regions};
 }
 
-// The same job run at once, at home, without pauses, on the same data.
-function priceCounterfactual(
+// The same job run at once, at home, without pauses, on the same
+// signals: the home region is priced even when the filters left it out.
+async function priceCounterfactual(
   request: PlanRequest,
-  fetched: readonly Fetched[],
+  signals: PlanSignals,
   startMs: number,
   itPowerKilowatts: number,
-): PlanAnswer['counterfactual'] {
-  const home = fetched.find((f) => f.region.id === request.homeRegionId);
-  const window = home === undefined ? null :
-    windowAverage(home.series, startMs, startMs + request.durationMs);
-  const grams = home === undefined || window === null || !window.eligible ?
-    null : window.averageGramsPerKilowattHour * itPowerKilowatts *
-      home.region.powerUsageEffectiveness.value * request.durationMs /
-      HOUR_MS;
-  return {region: request.homeRegionId, start: iso(startMs),
-    expectedEmissionsGrams: grams};
+): Promise<PlanCounterfactual> {
+  const regionId = request.homeRegionId;
+  const answer = (expectedEmissionsGrams: number | null,
+    unknownReason: string | null): PlanCounterfactual =>
+    ({region: regionId, start: iso(startMs), expectedEmissionsGrams,
+      unknownReason});
+  if (regionId === null) {
+    return answer(null, 'no home region: pass --home REGION (where the ' +
+      'job would run without the scheduler), or a --job with homeRegion');
+  }
+  const home = loadRegionCatalog().get(regionId);
+  if (home === undefined) {
+    return answer(null, `${regionId} is not in the region catalog`);
+  }
+  const zone = home.electricityMapsZone;
+  if (zone === null) {
+    return answer(null, `${regionId} has no grid zone mapped, so its ` +
+      'intensity is unknown');
+  }
+  const forecast = await signals.forecast(zone);
+  const estimate = estimateCounterfactual({
+    homeRegionId: regionId,
+    forecast: forecast.series === null
+      ? {series: null, reason: forecast.message} : forecast,
+    powerUsageEffectiveness: home.powerUsageEffectiveness.value,
+    startMs,
+    workMs: request.durationMs,
+    itPowerKilowatts,
+  });
+  return answer(estimate.expectedEmissionsGrams, estimate.unknownReason);
 }
 
 function checkWindow(request: PlanRequest, nowMs: number,
   earliestStartMs: number): void {
+  if (request.earliestStartMs !== null &&
+    request.deadlineMs <= request.earliestStartMs) {
+    throw new PlanCommandError('--deadline', `${iso(request.deadlineMs)} ` +
+      `is before the earliest start (${iso(request.earliestStartMs)})`,
+      'give a deadline after the earliest start (--earliest or ' +
+      'constraints.earliestStart)', 'infeasible');
+  }
   if (request.deadlineMs <= nowMs) {
     throw new PlanCommandError('--deadline', `${iso(request.deadlineMs)} ` +
       `is not after now (${iso(nowMs)})`, 'give a later deadline or an ' +
@@ -251,7 +293,7 @@ function checkNowInsideData(nowMs: number, fetched: readonly Fetched[]) {
 async function keepRegionsWithQuota<R extends {id: string}>(
   request: PlanRequest,
   regions: readonly R[],
-  excluded: {region: string; reason: string}[],
+  excluded: ExcludedRegion[],
 ): Promise<readonly R[]> {
   if (request.quotasFile === null) return regions;
   const hardware = request.job?.hardware;
@@ -270,21 +312,61 @@ async function keepRegionsWithQuota<R extends {id: string}>(
     acceleratorType: hardware.acceleratorType,
     acceleratorCount: hardware.acceleratorCount,
   }, checker);
-  excluded.push(...result.excluded);
+  excluded.push(...result.excluded.map((entry) => ({region: entry.region,
+    reason: 'no-quota', detail: entry.reason})));
   const kept = new Set(result.kept);
   return regions.filter((region) => kept.has(region.id));
 }
 
-function noRegionLeft(noData: readonly string[], excludedCount: number):
-  never {
-  if (noData.length > 0) {
+function noRegionLeft(noData: readonly string[],
+  excluded: readonly ExcludedRegion[]): never {
+  if (noData.length > 0 && noData.length === excluded.length) {
     throw new PlanCommandError('--now', 'no forecast can be issued then: ' +
       noData[0], 'give --now inside the data', 'infeasible');
   }
-  throw new PlanCommandError('--regions', `all ${excludedCount} region(s) ` +
-    'are excluded by constraints or lack of data', 'allow more regions, ' +
+  const reasons = [...excluded]
+    .sort((a, b) => a.region.localeCompare(b.region))
+    .map((entry) => `${entry.region} (${entry.reason}: ${entry.detail})`);
+  throw new PlanCommandError('--regions', `all ${excluded.length} ` +
+    `region(s) are excluded: ${reasons.join('; ')}`, 'allow more regions, ' +
     'relax the residency, or give --forecasts for their zones',
-    'infeasible');
+    'infeasible', excluded);
+}
+
+// A basis asked for that no fetched forecast is on is the cause itself.
+function checkBasisAvailable(request: PlanRequest, basis: IntensityBasis,
+  fetched: readonly Fetched[]): void {
+  if (request.basis === null ||
+    fetched.some(({series}) => series.basis === basis)) {
+    return;
+  }
+  const onBasis = fetched.map(({region, series}) =>
+    `${region.id} (${series.zone}) ${basisName(series.basis)}`).join(', ');
+  throw new PlanCommandError('--basis', `no allowed region has a ` +
+    `${request.basis} forecast: ${onBasis}`, 'drop --basis, or give ' +
+    `--basis ${request.basis === 'direct' ? 'lifecycle' : 'direct'} or ` +
+    `forecasts on the ${request.basis} basis`, 'infeasible');
+}
+
+// Why the planner left a region with data out, in words.
+function plannerExclusionDetail(regionId: string, reason: string,
+  fetched: readonly Fetched[], basis: IntensityBasis,
+  durationMs: number): string {
+  const series = fetched.find((f) => f.region.id === regionId)?.series;
+  if (reason === 'basis-mismatch' && series) {
+    return `its ${series.zone} forecast is ${basisName(series.basis)}, ` +
+      `not ${basisName(basis)}`;
+  }
+  if (reason === 'no-eligible-window') {
+    return `its forecast covers no whole ${hours(durationMs)} window ` +
+      'before the deadline';
+  }
+  return reason;
+}
+
+function basisName(basis: IntensityBasis): string {
+  return basis === 'average-direct' ? 'direct' :
+    basis === 'average-lifecycle' ? 'lifecycle' : basis;
 }
 
 // The requested basis; else lifecycle when any region has it.

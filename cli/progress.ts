@@ -28,14 +28,30 @@ export function describeProgress(
     case 'training resumed':
       return `${at} resumed in ${fields.regionId} from step ${fields.fromStep}`;
     case 'training completed':
-      return `${at} training completed at step ${fields.step}, held-out ` +
-        `accuracy ${round(fields.heldOutAccuracy, 3)}`;
+      return `${at} ${noticed(fields)} training completed: last step ` +
+        `${fields.step} at ${fields.endedAt ?? 'an unknown time'}, ` +
+        `held-out accuracy ${round(fields.heldOutAccuracy, 3)}`;
+    case 'training failed':
+      return `${at} ${noticed(fields)} training failed: last step ` +
+        `${fields.step ?? 'unknown'} at ${fields.endedAt ?? 'an unknown time'}`;
     case 'footprint recorded':
       return `${at} footprint recorded: ${round(fields.emissionsKg, 3)} kgCO2e ` +
         `(counterfactual ${round(fields.counterfactualEmissionsKg, 3)})`;
     default:
       return `${at} ${message}`;
   }
+}
+
+// The log's time is the monitor poll that saw the end, not the end.
+function noticed(fields: Record<string, unknown>): string {
+  const seconds = fields.pollIntervalSeconds;
+  return typeof seconds === 'number'
+    ? `monitor poll (every ${minutes(seconds)}) found`
+    : 'monitor found';
+}
+
+function minutes(seconds: number): string {
+  return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
 }
 
 function listOf(value: unknown): string {

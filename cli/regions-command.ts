@@ -7,8 +7,8 @@
 import type {Command} from 'commander';
 
 import {
-  isVertexAcceleratorType,
-  VERTEX_ACCELERATOR_TYPES,
+  ACCELERATOR_TYPES,
+  isPlannableAcceleratorType,
 } from '../shared/catalog/accelerator-types.js';
 import {loadRegionCatalog} from '../shared/catalog/region-catalog.js';
 import type {Region} from '../shared/catalog/region.js';
@@ -45,7 +45,8 @@ export function registerRegionsCommand(
     .option('--residency <group>',
       'only regions in this residency group, e.g. EU, US, UK, CH')
     .option('--accelerator <type>',
-      `only regions offering this Vertex AI type, e.g. NVIDIA_H100_80GB`);
+      'only regions offering this Vertex AI type, one of ' +
+        ACCELERATOR_TYPES.join(', '));
   addSignalOptions(command)
     .addHelpText('after', '\nExample:\n  carbon-scheduler regions --rank ' +
       '--residency EU --at 2022-06-01T12:00:00Z\n')
@@ -94,11 +95,12 @@ function selectRegions(
   }
   if (raw.accelerator !== undefined) {
     const type = raw.accelerator.trim().toUpperCase();
-    if (!isVertexAcceleratorType(type)) {
+    // The job schema's list: what a job may ask for.
+    if (!isPlannableAcceleratorType(type)) {
       throw new CommandOptionError(
-        `--accelerator: "${raw.accelerator}" is not a Vertex AI ` +
-          `accelerator type; use one of ${VERTEX_ACCELERATOR_TYPES
-            .join(', ')}`);
+        `--accelerator: "${raw.accelerator}" is not an accelerator type ` +
+          'a job may ask for (the shipped zone and power data describe ' +
+          `only these); use one of ${ACCELERATOR_TYPES.join(', ')}`);
     }
     selected = selected.filter((region) =>
       region.accelerators.includes(type));

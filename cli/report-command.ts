@@ -1,4 +1,4 @@
-import {latestRunDirectory} from './run-directory.js';
+import {resolveRunDirectory} from './run-directory.js';
 import {statSync} from 'node:fs';
 import path from 'node:path';
 import type {Command} from 'commander';
@@ -18,8 +18,6 @@ import {
   type ReportQuery,
 } from '../shared/ledger/ledger-reports.js';
 import {DUCKDB_DIALECT} from '../shared/ledger/sql-dialect.js';
-
-/** Where `demo` puts its runs when no --run-dir is given. */
 
 /** The options of `report`, as given. */
 export interface ReportOptions {
@@ -90,7 +88,7 @@ export async function runReportCommand(
 ): Promise<number> {
   try {
     const request = checkOptions(options);
-    const runDirectory = options.runDir ?? latestDemoRun();
+    const runDirectory = options.runDir ?? latestDemoRun(output);
     const ledger = new FileLedger({
       ledgerDirectory: path.join(runDirectory, 'ledger'),
       carbonFootprintExportFile: options.carbonFootprintExport ?? null,
@@ -164,9 +162,12 @@ function checkOptions(options: ReportOptions): ReportRequest {
     return {kind: 'job', jobId: options.job};
   }
   if (options.project !== undefined) {
-    if (options.month === undefined ||
-        !/^\d{4}-(0[1-9]|1[0-2])$/.test(options.month)) {
-      throw new ReportUsageError(`--month: "${options.month ?? ''}" is ` +
+    if (options.month === undefined || options.month === '') {
+      throw new ReportUsageError('--month: required with --project; give ' +
+        'the usage month as YYYY-MM (UTC), e.g. --month 2022-06');
+    }
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(options.month)) {
+      throw new ReportUsageError(`--month: "${options.month}" is ` +
         'not a month; give YYYY-MM (UTC), e.g. 2022-06');
     }
     return {kind: 'project', projectId: options.project,
@@ -179,10 +180,11 @@ function checkOptions(options: ReportOptions): ReportRequest {
   return {kind: 'region'};
 }
 
-// The newest demo run, or a usage error saying to run the demo first.
-function latestDemoRun(): string {
+// The newest demo run with jobs, or a usage error saying to run the demo.
+function latestDemoRun(output: CommandOutput): string {
   try {
-    return latestRunDirectory();
+    return resolveRunDirectory(undefined, process.cwd(),
+      (line) => output.err(line + '\n'));
   } catch (error) {
     throw new ReportUsageError((error as Error).message);
   }
@@ -222,10 +224,12 @@ function renderJob(report: JobReport, format: Format): string {
       `${report.projection.completionTime ?? 'unknown'}`);
   }
   for (const segment of report.segments) {
+    // Hardware held from launch; a final row ends at the last step.
+    const end = segment.status === 'to date'
+      ? `${segment.end} (to date)` : `${segment.end} (last step)`;
     lines.push(`  segment ${segment.segmentIndex} ${segment.region} ` +
-      `${segment.start} .. ${segment.end}: ` +
+      `held from ${segment.start}, trained until ${end}: ` +
       `${segment.energyKwh.toFixed(3)} kWh, ${kg(segment.emissionsKg)}` +
-      (segment.status === 'to date' ? ' (to date)' : '') +
       (segment.incomplete ? ' (incomplete intensity)' : ''));
   }
   return lines.join('\n') + '\n';

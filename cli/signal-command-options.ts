@@ -19,6 +19,7 @@ import {
   REPLAY_YEARS,
 } from '../adapters/signals-wiring/signal-provider-factory.js';
 import {SchedulerError} from '../shared/errors.js';
+import {CommandFailure} from './command-failure.js';
 import type {
   FallbackChain,
   ProviderSkip,
@@ -132,8 +133,8 @@ export function describeSkips(skipped: readonly ProviderSkip[]): string[] {
 }
 
 /**
- * Runs a command body; a typed error becomes its message on stderr and
- * exit code 2 for a bad option, 1 otherwise.
+ * Runs a command body; a typed error becomes a {@link CommandFailure}
+ * (exit code 2 for a bad option, 1 otherwise) that `cli/main.ts` tells.
  */
 export async function runReportingErrors(
   setExitCode: (code: number) => void,
@@ -142,9 +143,12 @@ export async function runReportingErrors(
   try {
     setExitCode(await body());
   } catch (error) {
-    if (!(error instanceof SchedulerError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    setExitCode(isOptionError(error) ? 2 : 1);
+    if (!(error instanceof SchedulerError) ||
+        error instanceof CommandFailure) {
+      throw error;
+    }
+    throw new CommandFailure(error.code, error.message, {cause: error,
+      kind: isOptionError(error) ? 'input' : 'failed'});
   }
 }
 

@@ -106,5 +106,11 @@ function readDegrees(field: string, text: string | undefined): number {
       `${field}: "${text}" is not a number; give decimal degrees, ` +
         'e.g. --lat 50.11 --lon 8.68');
   }
+  const most = field === '--lat' ? 90 : 180;
+  if (Math.abs(value) > most) {
+    throw new CommandOptionError(
+      `${field}: ${value} is out of range; give decimal degrees from ` +
+        `-${most} to ${most}, e.g. --lat 50.11 --lon 8.68`);
+  }
   return value;
 }

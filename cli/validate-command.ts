@@ -1,7 +1,13 @@
 import {readFileSync, statSync} from 'node:fs';
+import path from 'node:path';
 import type {Command} from 'commander';
 import {loadRegionCatalog} from '../shared/catalog/region-catalog.js';
-import {parseJobDocument} from '../shared/schemas/parse-job-document.js';
+import {loadHardwareCatalog} from '../shared/footprint/hardware-catalog.js';
+import {jobFileNameProblem} from '../shared/schemas/job-file-name.js';
+import {
+  parseJobDocument,
+  type JobDocumentResult,
+} from '../shared/schemas/parse-job-document.js';
 import type {ValidationIssue} from '../shared/schemas/validation-issues.js';
 
 /** What `validate` prints with --json. */
@@ -60,9 +66,18 @@ export function registerValidateCommand(
         return;
       }
 
-      // Step 2: the same checks as ingest-job, then the report.
+      // Step 2: the same checks as ingest-job (its file name rule for
+      // uploads included), then the report.
       const regionIds = loadRegionCatalog().regions.map((region) => region.id);
-      const result = parseJobDocument(bytes, {nowMs, regionIds});
+      const machineTypes = [...loadHardwareCatalog().machineTypes.keys()];
+      const parsed = parseJobDocument(bytes, {nowMs, regionIds,
+        machineTypes});
+      const nameProblem = jobFileNameProblem(path.basename(file));
+      const result: JobDocumentResult = nameProblem === null ? parsed : {
+        ok: false,
+        issues: [{field: '(file name)', problem: nameProblem},
+          ...(parsed.ok ? [] : parsed.issues)],
+      };
       const output: ValidateOutput = {
         file,
         valid: result.ok,

@@ -52,9 +52,20 @@ export function readJobMixFile(file: string): JobMix {
   const parsed = mixSchema.safeParse(document);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
+    const allowedKeys = Object.keys(mixSchema.shape).join(', ');
+    if (issue.code === 'unrecognized_keys') {
+      throw new EvaluationInputError('--jobs', `"${file}" has unknown ` +
+        `key(s) ${issue.keys.map((key) => `"${key}"`).join(', ')}`,
+      `only the keys ${allowedKeys}`);
+    }
+    const key = issue.path[0];
     const field = issue.path.join('.') || '(document)';
+    const example = typeof key === 'string' && key in DEFAULT_JOB_MIX
+      ? `a value like the default's, e.g. ${key}: ` +
+        JSON.stringify(DEFAULT_JOB_MIX[key as keyof JobMix])
+      : `an object with the keys ${allowedKeys}`;
     throw new EvaluationInputError(`--jobs ${field}`, issue.message,
-      'see DEFAULT_JOB_MIX in shared/evaluation/job-mix.ts');
+      example);
   }
   return {...DEFAULT_JOB_MIX, ...parsed.data};
 }

@@ -16,6 +16,8 @@ import type {Clock} from '../../shared/time/clock.js';
 import {asPubSubEvent} from
   '../../adapters/function-runtime/raw-push-body.js';
 import {loadRegionCatalog} from '../../shared/catalog/region-catalog.js';
+import {loadHardwareCatalog} from
+  '../../shared/footprint/hardware-catalog.js';
 import {
   JOB_REQUEST_LIMIT_BYTES,
 } from '../../shared/messaging/message-limits.js';
@@ -54,6 +56,7 @@ export function createIngestJob(dependencies: IngestJobDependencies) {
     const result = parseJobDocument(source.bytes, {
       nowMs: dependencies.clock.nowMs(),
       regionIds: dependencies.regionIds ?? catalogRegionIds(),
+      machineTypes: catalogMachineTypes(),
     });
     if (!result.ok) {
       await reject(dependencies, message, source, result.issues);
@@ -180,6 +183,14 @@ let cachedRegionIds: readonly string[] | undefined;
 function catalogRegionIds(): readonly string[] {
   cachedRegionIds ??= loadRegionCatalog().regions.map((region) => region.id);
   return cachedRegionIds;
+}
+
+let cachedMachineTypes: readonly string[] | undefined;
+
+// Machine types the shipped hardware data knows (read once).
+function catalogMachineTypes(): readonly string[] {
+  cachedMachineTypes ??= [...loadHardwareCatalog().machineTypes.keys()];
+  return cachedMachineTypes;
 }
 
 function digest(text: string): string {

@@ -8,8 +8,13 @@ import {createIngestJob, type IngestJobDependencies} from './handler.js';
 import {asPubSubEvent} from
   '../../adapters/function-runtime/raw-push-body.js';
 
+import {jobFileNameProblem} from '../../shared/schemas/job-file-name.js';
+
 /** File names the intake accepts: a job request in JSON or YAML. */
-export const JOB_FILE_EXTENSIONS = ['.json', '.yaml', '.yml'] as const;
+export {
+  isJobFileName,
+  JOB_FILE_EXTENSIONS,
+} from '../../shared/schemas/job-file-name.js';
 
 /** The attributes of a Cloud Storage notification on a topic. */
 export interface ObjectNotificationAttributes {
@@ -40,19 +45,14 @@ export function createJobIntake(dependencies: IngestJobDependencies) {
       return;
     }
     const notification = objectNotificationOf(message);
-    if (notification && notification.eventType === 'OBJECT_FINALIZE' &&
-        !isJobFileName(notification.objectId)) {
-      await rejectUpload(dependencies, message, notification);
+    const notJobFile = notification?.eventType === 'OBJECT_FINALIZE'
+      ? jobFileNameProblem(notification.objectId) : null;
+    if (notification && notJobFile !== null) {
+      await rejectUpload(dependencies, message, notification, notJobFile);
       return;
     }
     await ingest(event);
   };
-}
-
-/** Whether `objectId` names a JSON or YAML file. */
-export function isJobFileName(objectId: string): boolean {
-  const lower = objectId.toLowerCase();
-  return JOB_FILE_EXTENSIONS.some((extension) => lower.endsWith(extension));
 }
 
 /** The notification attributes, when the message is one. */
@@ -69,13 +69,13 @@ async function rejectUpload(
   dependencies: IngestJobDependencies,
   message: DecodedMessage,
   notification: ObjectNotificationAttributes,
+  problem: string,
 ): Promise<void> {
   const source = `gs://${notification.bucketId}/${notification.objectId}` +
     `#${notification.objectGeneration}`;
   const reasons = [{
     field: 'objectId',
-    problem: `"${notification.objectId}" is not a job file; upload a job ` +
-      `request named *.json, *.yaml or *.yml`,
+    problem,
   }];
   dependencies.logger.log('WARNING', 'uploaded file rejected', {
     messageId: message.messageId, source, reasons,

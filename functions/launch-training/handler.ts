@@ -19,8 +19,9 @@ export function createLaunchTraining(dependencies: SchedulerDependencies) {
     const segmentIndex = Number(envelope.payload.segmentIndex ?? 0);
     const regionId = plan.segments[0]!.regionId;
 
+    // The first segment trains from step 0: no checkpoint precedes it.
     const name = await launchSegment(dependencies,
-      {job, plan, snapshot, segmentIndex, regionId});
+      {job, plan, snapshot, segmentIndex, regionId, startStep: 0});
     dependencies.logger.log('NOTICE', 'training launched', {
       jobId: envelope.jobId,
       requestId: envelope.requestId,

@@ -85,9 +85,15 @@ export function createMonitorIntensity(dependencies: SchedulerDependencies) {
       if (!completed) snapshot.failureReason = `${name} ended ${status.state}`;
       snapshot.updatedAtMs = nowMs;
       await writeSnapshot(dependencies.blobs, snapshot);
+      // Logged at this poll, which may come up to a poll interval after
+      // the trainer's last step (endedAt).
       dependencies.logger.log('NOTICE', `training ${snapshot.state}`, {
         jobId: envelope.jobId, trainingJobName: name, step: status.step,
-        heldOutAccuracy: status.heldOutAccuracy, progress: true,
+        heldOutAccuracy: status.heldOutAccuracy,
+        endedAt: status.endTimeMs === null
+          ? null : new Date(status.endTimeMs).toISOString(),
+        pollIntervalSeconds: settings.pollSeconds,
+        progress: true,
       });
       return {kind: 'reply', result: {
         decision: completed ? 'completed' : 'failed',

@@ -7,8 +7,10 @@ import {planInterruptible} from '../../shared/planner/interruptible-plan.js';
 import {spotPreemptionReserveMs} from
   '../../shared/planner/preemption-reserve.js';
 import type {PlanCandidate} from '../../shared/planner/plan-types.js';
-import {windowAverage} from '../../shared/planner/window-average.js';
+import {estimateCounterfactual} from
+  '../../shared/planner/counterfactual-estimate.js';
 import type {JobRequest} from '../../shared/schemas/job-request.js';
+import {explainPlan} from './plan-why.js';
 
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
@@ -140,16 +142,16 @@ export function choosePlan(
   );
   const counterfactualEndMs = counterfactualStartMs + workMs;
   const home = bundle.regions.find((r) => r.regionId === job.homeRegion);
-  const homeAverage = home
-    ? windowAverage(home.series, counterfactualStartMs, counterfactualEndMs)
-    : undefined;
-  const counterfactualGrams =
-    home && homeAverage && 'averageGramsPerKilowattHour' in homeAverage
-      ? homeAverage.averageGramsPerKilowattHour *
-        itPowerKilowatts *
-        (workMs / HOUR_MS) *
-        home.powerUsageEffectiveness
-      : null;
+  const counterfactualGrams = home
+    ? estimateCounterfactual({
+      homeRegionId: job.homeRegion,
+      forecast: {series: home.series},
+      powerUsageEffectiveness: home.powerUsageEffectiveness,
+      startMs: counterfactualStartMs,
+      workMs,
+      itPowerKilowatts,
+    }).expectedEmissionsGrams
+    : null;
 
   const chosen = contiguous.chosen;
   const regionsConsidered = contiguous.regions.map((region) => ({
@@ -183,8 +185,9 @@ export function choosePlan(
     },
     regionsConsidered,
     excluded: bundle.excluded,
-    why: explain(chosen.regionId, chosen.averageGramsPerKilowattHour,
-      regionsConsidered, bundle.excluded.length) +
+    why: explainPlan({mode, segments, expectedEmissionsGrams,
+      contiguous: chosen, considered: regionsConsidered,
+      excludedCount: bundle.excluded.length}) +
       preemptionNote(preemptionReserveMs, context.expectedSpotPreemptions),
   };
 }
@@ -195,28 +198,4 @@ function preemptionNote(reserveMs: number, expected: number): string {
   return `; SPOT: ${(reserveMs / MINUTE_MS).toFixed(0)} min of deadline ` +
     `slack reserved for ${expected} expected preemption(s) (restart ` +
     'overhead plus half a checkpoint interval of lost work each)';
-}
-
-function explain(
-  regionId: string,
-  averageGramsPerKilowattHour: number,
-  considered: StoredPlan['regionsConsidered'],
-  excludedCount: number,
-): string {
-  const chosen = considered.find((r) => r.regionId === regionId);
-  const grams = (value: number | null | undefined) =>
-    value === null || value === undefined ? 'n/a' : `${value.toFixed(0)} g`;
-  const others = considered
-    .filter((r) => r.regionId !== regionId && r.expectedEmissionsGrams !== null)
-    .sort((a, b) => a.expectedEmissionsGrams! - b.expectedEmissionsGrams!)
-    .slice(0, 3)
-    .map((r) => `${r.regionId} ${grams(r.expectedEmissionsGrams)}`);
-  return (
-    `${regionId} had the lowest expected emissions of its best contiguous ` +
-    `window (${grams(chosen?.expectedEmissionsGrams)}: energy x PUE x a ` +
-    `forecast average of ${averageGramsPerKilowattHour.toFixed(0)} ` +
-    'gCO2e/kWh)' +
-    (others.length ? `; next best: ${others.join(', ')}` : '') +
-    `; ${excludedCount} region(s) excluded by constraints or data`
-  );
 }

@@ -1,9 +1,11 @@
 /**
- * Vertex AI accelerator names, and how the shipped zone extract's names
- * map onto them.
+ * Vertex AI accelerator names, how the shipped zone extract's names map
+ * onto them, and which of them the scheduler can plan for.
  *
  * {@link https://cloud.google.com/vertex-ai/docs/reference/rest/v1/MachineSpec#acceleratortype}
  */
+import {KNOWN_ACCELERATORS} from '../footprint/accelerators.js';
+import {CatalogDataError} from './catalog-errors.js';
 
 /** The Vertex AI `AcceleratorType` enum names the catalog can report. */
 export const VERTEX_ACCELERATOR_TYPES = [
@@ -54,4 +56,41 @@ export function vertexAcceleratorTypeFor(
   extractName: string,
 ): VertexAcceleratorType | null {
   return EXTRACT_NAME_TO_VERTEX[extractName.trim()] ?? null;
+}
+
+/**
+ * The accelerator types a job may ask for, and `regions --accelerator`
+ * accepts: those the shipped data describes end to end, i.e. named in
+ * the zone extract (so some region offers them) and priced by the GPU
+ * power table (so a plan and a footprint can be computed). One list for
+ * the job schema and the CLI; test/unit/catalog checks it against the
+ * regions loaded from the extract.
+ */
+export const ACCELERATOR_TYPES: readonly [
+  VertexAcceleratorType,
+  ...VertexAcceleratorType[],
+] = plannableAcceleratorTypes();
+
+/** True when a job may ask for `name` (one of {@link ACCELERATOR_TYPES}). */
+export function isPlannableAcceleratorType(
+  name: string,
+): name is VertexAcceleratorType {
+  return (ACCELERATOR_TYPES as readonly string[]).includes(name);
+}
+
+// Extract names that map to a Vertex AI type with a power coefficient,
+// in the order of the Vertex AI enum.
+function plannableAcceleratorTypes(): [
+  VertexAcceleratorType,
+  ...VertexAcceleratorType[],
+] {
+  const named = new Set(Object.values(EXTRACT_NAME_TO_VERTEX));
+  const types = VERTEX_ACCELERATOR_TYPES.filter((type) =>
+    named.has(type) && KNOWN_ACCELERATORS[type] !== undefined);
+  const [first, ...rest] = types;
+  if (first === undefined) {
+    throw new CatalogDataError('data/hardware/mlco2_impact_gpus.csv',
+      'no accelerator type of the zone extract has a power coefficient');
+  }
+  return [first, ...rest];
 }

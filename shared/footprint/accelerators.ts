@@ -83,8 +83,15 @@ export function knownAcceleratorMachineTypes(): string[] {
   return names.sort();
 }
 
-/** Machine families to which GPUs are attached separately (N1 + T4). */
-export const ATTACHABLE_GPU_FAMILIES: readonly string[] = ['n1'];
+/**
+ * GPUs attached separately, by machine family: type and the counts one
+ * VM takes (N1 + T4: 1, 2 or 4, per cloud.google.com/compute/docs/gpus).
+ */
+export const ATTACHABLE_GPU_COUNTS: Readonly<
+  Record<string, Readonly<Record<string, readonly number[]>>>
+> = {
+  n1: {NVIDIA_TESLA_T4: [1, 2, 4]},
+};
 
 /**
  * GPUs on one physical server of each accelerator platform, the divisor of

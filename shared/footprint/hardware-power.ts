@@ -4,7 +4,6 @@
  * at utilisation, and memory at a fixed power per GB.
  */
 import {
-  ATTACHABLE_GPU_FAMILIES,
   KNOWN_ACCELERATORS,
   fixedAcceleratorsOf,
   knownAcceleratorMachineTypes,
@@ -14,6 +13,7 @@ import {
   InvalidFootprintInputError,
   UnknownHardwareError,
 } from './footprint-errors.js';
+import {hardwareProblem} from './hardware-consistency.js';
 import {
   HARDWARE_FILES,
   loadHardwareCatalog,
@@ -161,41 +161,18 @@ function resolveAccelerators(request: PowerDrawRequest): ResolvedAccelerators {
       Object.keys(KNOWN_ACCELERATORS).sort(),
     );
   }
+  const problem = hardwareProblem({machineType: request.machineType,
+    acceleratorType, acceleratorCount});
+  if (problem) {
+    throw new HardwareMismatchError(
+      `hardware.${problem.field}: ${problem.problem}`);
+  }
   const fixed = fixedAcceleratorsOf(request.machineType);
-  if (fixed) return checkFixed(request.machineType, fixed, acceleratorType,
-    acceleratorCount);
+  if (fixed) return fixed;
   if (acceleratorType === null || acceleratorCount === 0) {
     return {acceleratorType: null, acceleratorCount: 0};
   }
-  const family = request.machineType.split('-')[0] ?? '';
-  if (!ATTACHABLE_GPU_FAMILIES.includes(family)) {
-    throw new HardwareMismatchError(
-      `acceleratorType: ${request.machineType} takes no attached GPUs; ` +
-        'use an accelerator-optimized machine type (a3, a2, g2) or ' +
-        `one of the families ${ATTACHABLE_GPU_FAMILIES.join(', ')}`,
-    );
-  }
   return {acceleratorType, acceleratorCount};
-}
-
-function checkFixed(
-  machineType: string,
-  fixed: ResolvedAccelerators,
-  acceleratorType: string | null,
-  acceleratorCount: number,
-): ResolvedAccelerators {
-  const typeMatches =
-    acceleratorType === null || acceleratorType === fixed.acceleratorType;
-  const countMatches =
-    acceleratorCount === 0 || acceleratorCount === fixed.acceleratorCount;
-  if (!typeMatches || !countMatches) {
-    throw new HardwareMismatchError(
-      `hardware: ${machineType} carries ${fixed.acceleratorCount} x ` +
-        `${fixed.acceleratorType}, not ${acceleratorCount} x ` +
-        `${acceleratorType ?? 'none'}`,
-    );
-  }
-  return fixed;
 }
 
 function stateUtilisation(

@@ -2,11 +2,17 @@
  * Rules across fields of a job request that a field-by-field schema
  * cannot state: the window between earliest start (or now) and deadline
  * must hold the job, the deadline must lie ahead, the job must last at
- * least one checkpoint interval, and regions must be in the catalog.
+ * least one checkpoint interval, regions must be in the catalog, and the
+ * machine type must carry the accelerators named (the power model's
+ * hardware tables).
  *
  * The input may be invalid elsewhere: each rule looks only at fields that
  * are individually well formed, so it never repeats a field's own error.
  */
+
+import {isPlannableAcceleratorType} from '../catalog/accelerator-types.js';
+import {knownAcceleratorMachineTypes} from '../footprint/accelerators.js';
+import {hardwareProblem} from '../footprint/hardware-consistency.js';
 
 /** One rule broken: where, and what to do about it. */
 export interface RuleIssue {
@@ -22,9 +28,16 @@ export interface RuleContext {
   readonly nowMs?: number;
   /** Known region ids; without them, region membership is not checked. */
   readonly regionIds?: readonly string[];
+  /**
+   * Machine types the hardware data knows; without them, only whether
+   * the machine type carries the accelerators is checked.
+   */
+  readonly machineTypes?: readonly string[];
 }
 
 const HOUR_MS = 3_600_000;
+/** The schema's most accelerators per replica. */
+const MAX_ACCELERATOR_COUNT = 16;
 // Longer than any instant can reach: a duration above it cannot be
 // compared with a window (the schema caps durationHours far below).
 const MAX_WINDOW_RULE_HOURS = 1e9;
@@ -40,8 +53,47 @@ export function jobRequestRuleIssues(
   return [
     ...regionIssues(input, context),
     ...durationIssues(input),
+    ...hardwareIssues(input, context),
     ...windowIssues(input, context),
   ];
+}
+
+// The machine type must be known and carry the accelerators named.
+function hardwareIssues(
+  input: Record<string, unknown>,
+  context: RuleContext,
+): RuleIssue[] {
+  if (!isRecord(input.hardware)) return [];
+  const {machineType, acceleratorType, acceleratorCount} = input.hardware;
+  if (typeof machineType !== 'string' || machineType === '') return [];
+  const known = context.machineTypes;
+  if (known && !known.includes(machineType)) {
+    return [{
+      path: ['hardware', 'machineType'],
+      dependsOn: [],
+      message: `is not a machine type in the hardware data: ` +
+        `"${machineType}"; accelerator machine types: ` +
+        `${knownAcceleratorMachineTypes().join(', ')}; or an n1 machine ` +
+        'type (e.g. n1-standard-8) with NVIDIA_TESLA_T4 attached',
+    }];
+  }
+  // Only well-formed accelerator fields; the schema reports the others.
+  if (typeof acceleratorType !== 'string' ||
+      !isPlannableAcceleratorType(acceleratorType) ||
+      typeof acceleratorCount !== 'number' ||
+      !Number.isInteger(acceleratorCount) || acceleratorCount < 1 ||
+      acceleratorCount > MAX_ACCELERATOR_COUNT) {
+    return [];
+  }
+  const problem = hardwareProblem({machineType, acceleratorType,
+    acceleratorCount});
+  if (!problem) return [];
+  return [{
+    path: ['hardware', problem.field],
+    dependsOn: ['hardware.machineType', 'hardware.acceleratorType',
+      'hardware.acceleratorCount'],
+    message: problem.problem,
+  }];
 }
 
 // The job must run at least one checkpoint interval.

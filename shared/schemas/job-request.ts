@@ -1,4 +1,8 @@
 import {z} from 'zod';
+import {
+  ACCELERATOR_TYPES,
+  type VertexAcceleratorType,
+} from '../catalog/accelerator-types.js';
 
 /**
  * The job request: the one public contract. A JSON or YAML document
@@ -6,18 +10,12 @@ import {z} from 'zod';
  * {@link https://cloud.google.com/vertex-ai/docs/reference/rest/v1/MachineSpec}
  */
 
-/** Vertex AI accelerator types the scheduler can plan for. */
-export const ACCELERATOR_TYPES = [
-  'NVIDIA_TESLA_T4',
-  'NVIDIA_L4',
-  'NVIDIA_TESLA_A100',
-  'NVIDIA_A100_80GB',
-  'NVIDIA_H100_80GB',
-  'NVIDIA_H100_MEGA_80GB',
-  'NVIDIA_H200_141GB',
-  'TPU_V5_LITEPOD',
-] as const;
-export type AcceleratorType = (typeof ACCELERATOR_TYPES)[number];
+/**
+ * Vertex AI accelerator types the scheduler can plan for: one list,
+ * derived from the shipped data, shared with `regions --accelerator`.
+ */
+export {ACCELERATOR_TYPES} from '../catalog/accelerator-types.js';
+export type AcceleratorType = VertexAcceleratorType;
 
 /** Vertex AI scheduling strategies. */
 export const SCHEDULING_STRATEGIES = [

@@ -163,6 +163,16 @@ function parseValue(
   return value;
 }
 
+/**
+ * The label of a set of Electricity Maps traces: the years it holds files
+ * for, ascending (`electricitymaps-2021-2022`); `electricitymaps-none`
+ * when it holds none.
+ */
+export function traceSetLabel(years: readonly number[]): string {
+  const distinct = [...new Set(years)].sort((a, b) => a - b);
+  return `electricitymaps-${distinct.length ? distinct.join('-') : 'none'}`;
+}
+
 /** Where a replay reads observed series from. */
 export interface ObservedTraceSource {
   /** Label of the data, e.g. `electricitymaps-2022`. */
@@ -190,13 +200,15 @@ export class ElectricityMapsTraces implements ObservedTraceSource {
 
   constructor(options: ElectricityMapsTracesOptions = {}) {
     this.years = [...(options.years ?? DEFAULT_TRACE_YEARS)].sort();
-    this.label = `electricitymaps-${this.years.join('-')}`;
     for (const file of listTraceFiles(options.directory)) {
       if (!this.years.includes(file.year)) continue;
       const files = this.filesByZone.get(file.zone) ?? [];
       files.push(file);
       this.filesByZone.set(file.zone, files);
     }
+    // Named by the years it holds files for, not the years asked for.
+    this.label = traceSetLabel([...this.filesByZone.values()]
+      .flatMap((files) => files.map((file) => file.year)));
   }
 
   zones(): readonly string[] {

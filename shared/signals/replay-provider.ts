@@ -43,6 +43,17 @@ export interface ReplayProviderOptions {
   readonly forecaster?: ReplayForecaster;
 }
 
+/**
+ * The source name of a replay over `traces`, e.g.
+ * `replay:electricitymaps-2022`: what the plan, the ledger rows and the
+ * demo summary all say, from the traces' label (the years they hold).
+ */
+export function replaySourceName(
+  traces: Pick<ObservedTraceSource, 'label'>,
+): string {
+  return `replay:${traces.label}`;
+}
+
 // A zone's points with a lookup from hour start to position.
 interface ZoneIndex {
   readonly points: readonly IntensityPoint[];
@@ -63,7 +74,7 @@ export class ReplayProvider implements CarbonSignalProvider {
     this.traces = options.traces ?? new ElectricityMapsTraces();
     this.basis = options.basis ?? 'average-lifecycle';
     this.forecaster = options.forecaster ?? 'honest';
-    this.name = `replay:${this.traces.label}`;
+    this.name = replaySourceName(this.traces);
   }
 
   /** Zones this provider serves. */

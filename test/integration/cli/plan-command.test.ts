@@ -25,7 +25,8 @@ describe('carbon-scheduler plan (the command)', function () {
     assert.equal(run.output.start, '2025-03-03T14:00:00Z');
     assert.equal(run.output.averageIntensity, 115);
     assert.deepEqual(run.output.excluded,
-      [{region: 'us-central1', reason: 'residency'}]);
+      [{region: 'us-central1', reason: 'residency', detail: 'us-central1 ' +
+        '(US, groups US) is outside the required residency EU'}]);
     assert.deepEqual(run.output.signal, {provider:
       'electricitymaps-forecast-files', emissionFactorType: 'lifecycle'});
     assert.equal(run.output.counterfactual.start, '2025-03-03T12:00:00Z');
@@ -79,7 +80,8 @@ describe('carbon-scheduler plan (the command)', function () {
     assert.equal(run.status, 0, run.stderr);
     assert.equal(run.output.region, 'europe-west1');
     assert.deepEqual(run.output.excluded,
-      [{region: 'europe-west2', reason: 'basis-mismatch'}]);
+      [{region: 'europe-west2', reason: 'basis-mismatch',
+        detail: 'its GB forecast is direct, not lifecycle'}]);
   });
 
   it('counts a 25 h window across the autumn clock change (C10)', () => {
@@ -143,5 +145,108 @@ describe('carbon-scheduler plan (the command)', function () {
       'eight', '--deadline', '2022-06-16T00:00:00Z');
     assert.equal(badDuration.status, 2);
     assert.equal(badDuration.output.error.field, '--duration');
+  });
+
+  it('prices the counterfactual at home when the home region is ' +
+      'excluded (no A100 in europe-west3)', () => {
+    const run = plan('--job', 'examples/jobs/eu-only.yaml', '--now',
+      '2022-06-14T00:00:00Z');
+    assert.equal(run.status, 0, run.stderr);
+    assert.ok(run.output.excluded.some((entry: {region: string;
+      reason: string}) => entry.region === 'europe-west3' &&
+      entry.reason === 'accelerator-unavailable'));
+    assert.equal(run.output.counterfactual.region, 'europe-west3');
+    assert.equal(run.output.counterfactual.start, '2022-06-14T02:00:00Z');
+    assert.ok(run.output.counterfactual.expectedEmissionsGrams > 0);
+    assert.equal(run.output.counterfactual.unknownReason, null);
+    assert.ok(Number.isFinite(run.output.savedPercent));
+  });
+
+  it('says why the counterfactual is unknown: no home region, or no ' +
+      'signal at home', () => {
+    const noHome = spawnSync(process.execPath, ['bin/carbon-scheduler.js',
+      'plan', '--residency', 'EU', '--duration', '2h', '--deadline',
+      '2022-06-15T10:00:00Z', '--now', '2022-06-14T00:00:00Z'],
+    {encoding: 'utf8'});
+    assert.equal(noHome.status, 0, noHome.stderr);
+    assert.match(noHome.stdout,
+      /^at once {2}unknown: no home region: pass --home/m);
+    const noSignal = plan('--regions', 'europe-west4', '--home',
+      'us-central1', '--duration', '2h', '--deadline',
+      '2022-06-15T10:00:00Z', '--now', '2022-06-14T00:00:00Z');
+    assert.equal(noSignal.status, 0, noSignal.stderr);
+    assert.equal(noSignal.output.counterfactual.expectedEmissionsGrams, null);
+    assert.match(noSignal.output.counterfactual.unknownReason,
+      /^no forecast for us-central1: zone "US-MIDW-MISO" has no signal/);
+  });
+
+  it('says the deadline is before the earliest start', () => {
+    const run = plan('--regions', 'europe-west4', '--duration', '2h',
+      '--earliest', '2022-06-15T00:00Z', '--deadline', '2022-06-14T10:00Z',
+      '--now', '2022-06-14T00:00:00Z');
+    assert.equal(run.status, 1);
+    assert.equal(run.output.error.field, '--deadline');
+    assert.ok(run.stderr.includes('2022-06-14T10:00:00Z is before the ' +
+      'earliest start (2022-06-15T00:00:00Z)'), run.stderr);
+    assert.doesNotMatch(run.stderr, /-14 h/);
+  });
+
+  it('names the basis when no region has a forecast on it', () => {
+    const run = plan('--regions', 'us-east4', '--duration', '2h',
+      '--basis', 'direct', '--deadline', '2022-06-15T10:00:00Z', '--now',
+      '2022-06-14T00:00:00Z');
+    assert.equal(run.status, 1);
+    assert.equal(run.output.error.field, '--basis');
+    assert.ok(run.stderr.includes('no allowed region has a direct ' +
+      'forecast: us-east4 (US-MIDA-PJM) lifecycle'), run.stderr);
+  });
+
+  it('says a --forecasts folder is missing or holds no zone files', () => {
+    const missing = plan('--forecasts', '/nonexistent', '--regions',
+      'europe-west4', '--duration', '2h', '--deadline',
+      '2025-03-03T17:00:00Z', '--now', '2025-03-03T12:00:00Z');
+    assert.equal(missing.status, 2);
+    assert.equal(missing.output.error.field, '--forecasts');
+    assert.match(missing.stderr, /"\/nonexistent" does not exist/);
+    const empty = plan('--forecasts', FIXTURES, '--regions',
+      'europe-west4', '--duration', '2h', '--deadline',
+      '2025-03-03T17:00:00Z', '--now', '2025-03-03T12:00:00Z');
+    assert.equal(empty.status, 2);
+    assert.match(empty.stderr, /holds no <ZONE>\.json files/);
+  });
+
+  it('lists each excluded region with its reason when none is left', () => {
+    const noSignal = plan('--regions', 'us-central1', '--duration', '2h',
+      '--deadline', '2022-06-15T10:00:00Z', '--now', '2022-06-14T00:00:00Z');
+    assert.equal(noSignal.status, 1);
+    assert.ok(noSignal.stderr.includes('all 1 region(s) are excluded: ' +
+      'us-central1 (no-signal-for-zone: zone "US-MIDW-MISO" has no signal'),
+    noSignal.stderr);
+    const onlyUs = plan('--regions', 'us-east4', '--residency', 'EU',
+      '--duration', '2h', '--deadline', '2022-06-15T10:00:00Z', '--now',
+      '2022-06-14T00:00:00Z');
+    assert.equal(onlyUs.status, 1);
+    assert.deepEqual(onlyUs.output.error.excluded, [{region: 'us-east4',
+      reason: 'residency', detail: 'us-east4 (US, groups US) is outside ' +
+        'the required residency EU'}]);
+    assert.match(onlyUs.stderr, /are excluded: us-east4 \(residency: /);
+  });
+
+  it('says a zero duration must be greater than 0', () => {
+    const run = plan('--regions', 'europe-west4', '--duration', '0h',
+      '--deadline', '2022-06-15T10:00:00Z', '--now', '2022-06-14T00:00:00Z');
+    assert.equal(run.status, 2);
+    assert.equal(run.output.error.field, '--duration');
+    assert.match(run.stderr, /--duration: must be greater than 0, got "0h"/);
+  });
+
+  it('refuses a job whose machine type does not carry its accelerators', () => {
+    const run = plan('--job', 'test/fixtures/malformed/job-requests/' +
+      'accelerator-count-not-carried.json', '--now', '2022-06-14T00:00:00Z');
+    assert.equal(run.status, 2);
+    assert.equal(run.output.error.field, '--job');
+    assert.ok(run.stderr.includes('hardware.acceleratorCount a3-highgpu-1g ' +
+      'carries 1 x NVIDIA_H100_80GB, not 2; use acceleratorCount 1 or ' +
+      'a3-highgpu-2g for 2'), run.stderr);
   });
 });

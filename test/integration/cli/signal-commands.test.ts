@@ -248,4 +248,19 @@ describe('carbon-scheduler regions', function () {
       assert.equal(run.exitCode, 2);
       assert.match(run.stderr, /--accelerator: "H100".*NVIDIA_H100_80GB/);
     });
+
+  it('refuses an accelerator exactly when the job schema does, listing ' +
+      'the same types', async () => {
+    const {ACCELERATOR_TYPES} = await import(
+      '../../../shared/schemas/job-request.js');
+    const run = await runCommand(['regions', '--accelerator',
+      'NVIDIA_H200_141GB']);
+
+    assert.equal(run.exitCode, 2);
+    assert.ok(run.stderr.includes(`use one of ${ACCELERATOR_TYPES
+      .join(', ')}`), run.stderr);
+    const l4 = await runCommand(['regions', '--accelerator', 'NVIDIA_L4',
+      '--at', '2022-06-01T12:00:00Z', '--json']);
+    assert.equal(l4.exitCode, 0, l4.stderr);
+  });
 });

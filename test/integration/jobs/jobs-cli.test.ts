@@ -7,6 +7,9 @@ import {runDemo, type DemoResult} from '../../../cli/demo.js';
 import {DEFAULT_DEMO_NOW} from '../../../cli/demo-command.js';
 import {resolveRunDirectory} from '../../../cli/jobs-run-directory.js';
 import {runCommand} from '../../integration/cli/run-command.js';
+import {DirectoryBlobStore} from
+  '../../../adapters/local/directory-blob-store.js';
+import {readSnapshot} from '../../../shared/jobs/job-snapshot.js';
 
 describe('jobs list and status over a demo run', function () {
   this.timeout(240_000);
@@ -67,6 +70,38 @@ describe('jobs list and status over a demo run', function () {
         demo.emissionsKg!) < 1e-9);
       assert.equal(status.emissionsSoFar.progressSegments, 0);
       assert.equal(status.nextDecision, null);
+    });
+
+  it('records the first segment as starting at step 0', async () => {
+    const blobs = new DirectoryBlobStore(path.join(demo.runDirectory,
+      'blobs'));
+    const snapshot = await readSnapshot(blobs, demo.jobId!);
+    const run = await runCommand(['jobs', 'status', demo.jobId!,
+      '--run-dir', demo.runDirectory, '--json']);
+    const status = JSON.parse(run.stdout);
+
+    assert.equal(snapshot?.segments[0]?.startStep, 0);
+    assert.equal(status.segmentsSoFar[0].startStep, 0);
+  });
+
+  it('labels the planned end, the last step and the recording in words',
+    async () => {
+      const blobs = new DirectoryBlobStore(path.join(demo.runDirectory,
+        'blobs'));
+      const snapshot = await readSnapshot(blobs, demo.jobId!);
+      const last = snapshot!.segments.at(-1)!;
+      const run = await runCommand(['jobs', 'status', demo.jobId!,
+        '--run-dir', demo.runDirectory]);
+      assert.ok(demo.recordedAt, 'the demo names when it recorded');
+
+      assert.match(run.stdout, new RegExp('^  planned \\S+ \\S+ -> ' +
+        `${demo.plan!.end.replaceAll('.', '\\.')}$`, 'm'));
+      assert.ok(run.stdout.includes(`trained until ${new Date(
+        last.endedAtMs!).toISOString()} (last step)`), run.stdout);
+      assert.ok(run.stdout.includes(`recorded at ${demo.recordedAt}`),
+        run.stdout);
+      assert.match(run.stdout, new RegExp('#0 \\S+ launched \\S+, ' +
+        'trained until \\S+ \\(last step\\), steps 0-\\d+ '));
     });
 
   it('says status in words without --json', async () => {

@@ -60,6 +60,38 @@ describe('the whole lifecycle on the Pub/Sub emulator', function () {
     assert.ok(lastEnd <= Date.parse(job.constraints.deadline));
   });
 
+  it('tells the last step, the poll that saw it and the recording apart',
+    async () => {
+      const blobs = new DirectoryBlobStore(path.join(first.runDirectory,
+        'blobs'));
+      const snapshot = await readSnapshot(blobs, first.jobId!);
+      const lastEndMs = snapshot!.segments.at(-1)!.endedAtMs!;
+      const ledger = new FileLedger({
+        ledgerDirectory: path.join(first.runDirectory, 'ledger'),
+      });
+      const rows = await ledger.query("SELECT strftime(max(recorded_at), " +
+        `'%Y-%m-%dT%H:%M:%S.%gZ') AS at FROM footprints WHERE job_id = ` +
+        `'${first.jobId}' AND footprint_kind = 'actual'`);
+      const log = (await readFile(path.join(first.runDirectory,
+        'functions.log'), 'utf8')).trim().split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      const completed = log.find((entry) =>
+        entry.message === 'training completed')!;
+
+      assert.equal(first.trainedUntil, new Date(lastEndMs).toISOString());
+      assert.equal(first.recordedAt, rows[0]!.at);
+      assert.equal(completed.endedAt, first.trainedUntil);
+      assert.equal(completed.pollIntervalSeconds, 1800);
+      const noticedAfterMs = Date.parse(String(completed.virtualTime)) -
+        lastEndMs;
+      assert.ok(noticedAfterMs >= 0 && noticedAfterMs <= 1800 * 1000,
+        `noticed ${noticedAfterMs} ms after the last step`);
+    });
+
+  it('names the same data source in its plan and its ledger', () => {
+    assert.equal(first.dataSource, first.plan?.signal);
+  });
+
   it('reproduces the totals and every row from the ledger alone', async () => {
     const ledger = new FileLedger({
       ledgerDirectory: path.join(first.runDirectory, 'ledger'),

@@ -136,6 +136,18 @@ describe('report after a demo run', function () {
     }
   });
 
+  it('labels each segment\'s span as held from launch until its last step',
+    async () => {
+      const {code, stdout} = await report({job: demo.jobId!, runDir:
+        runDirectory});
+
+      assert.equal(code, 0);
+      assert.ok(demo.trainedUntil);
+      assert.ok(stdout.includes(`trained until ${demo.trainedUntil} ` +
+        '(last step)'), stdout);
+      assert.match(stdout, /segment 0 \S+ held from \S+, trained until /);
+    });
+
   it('reports the project month with its budget use', async () => {
     const {code, stdout} = await report({project: PROJECT, month: '2022-06',
       runDir: runDirectory, json: true});

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 
 import {
+  ACCELERATOR_TYPES,
   vertexAcceleratorTypeFor,
 } from '../../../shared/catalog/accelerator-types.js';
+import {loadRegionCatalog} from '../../../shared/catalog/region-catalog.js';
+import {KNOWN_ACCELERATORS} from '../../../shared/footprint/accelerators.js';
+import {jobRequestSchema} from '../../../shared/schemas/job-request.js';
 
 describe('vertexAcceleratorTypeFor', () => {
   const cases = [
@@ -22,4 +26,22 @@ describe('vertexAcceleratorTypeFor', () => {
         testCase.expected);
     });
   }
+});
+
+describe('ACCELERATOR_TYPES (what a job may ask for)', () => {
+  it('is every type some shipped region offers and the power table ' +
+      'prices, and nothing else', () => {
+    const offered = new Set(loadRegionCatalog().regions
+      .flatMap((region) => region.accelerators));
+    const plannable = [...offered]
+      .filter((type) => KNOWN_ACCELERATORS[type] !== undefined).sort();
+    assert.deepEqual([...ACCELERATOR_TYPES].sort(), plannable);
+    assert.ok(ACCELERATOR_TYPES.includes('NVIDIA_H100_80GB'));
+  });
+
+  it('is the list the job schema accepts', () => {
+    const hardware = jobRequestSchema.shape.hardware.shape;
+    assert.deepEqual(hardware.acceleratorType.options,
+      [...ACCELERATOR_TYPES]);
+  });
 });

@@ -108,4 +108,43 @@ describe('job request rules across fields', () => {
         'project']);
     }
   });
+
+  it('rejects an accelerator count the machine type does not carry, ' +
+      'naming the machine for it', () => {
+    const issues = issuesOf({hardware: {...EXAMPLE.hardware,
+      acceleratorCount: 2}});
+    assert.deepEqual(issues, [{field: 'hardware.acceleratorCount',
+      problem: 'a3-highgpu-1g carries 1 x NVIDIA_H100_80GB, not 2; use ' +
+        'acceleratorCount 1 or a3-highgpu-2g for 2'}]);
+  });
+
+  it('rejects an H100 on an N1 machine type at hardware.machineType', () => {
+    const issues = issuesOf({hardware: {...EXAMPLE.hardware,
+      machineType: 'n1-standard-4'}});
+    assert.deepEqual(issues.map((issue) => issue.field),
+      ['hardware.machineType']);
+    assert.match(issues[0]!.problem,
+      /n1-standard-4 can carry only attached NVIDIA_TESLA_T4.*a3-highgpu-1g/);
+  });
+
+  it('does not add a hardware rule onto a count the schema refuses', () => {
+    const issues = issuesOf({hardware: {...EXAMPLE.hardware,
+      acceleratorCount: 17}});
+    assert.deepEqual(issues.map((issue) => issue.field),
+      ['hardware.acceleratorCount']);
+    assert.match(issues[0]!.problem, /at most 16/);
+  });
+
+  it('names a machine type the hardware data does not know', () => {
+    const job = {...EXAMPLE, hardware: {...EXAMPLE.hardware,
+      machineType: 'a9-highgpu-1g'}};
+    const result = parseJobDocument(JSON.stringify(job), {nowMs: NOW_MS,
+      regionIds: REGION_IDS, machineTypes: ['a3-highgpu-1g']});
+    assert.equal(result.ok, false);
+    const [issue] = result.ok ? [] : result.issues;
+    assert.equal(issue?.field, 'hardware.machineType');
+    assert.match(issue!.problem, new RegExp('not a machine type in the ' +
+      'hardware data: "a9-highgpu-1g"; accelerator machine types: .*' +
+      'a3-highgpu-1g'));
+  });
 });

@@ -89,6 +89,19 @@ describe('ElectricityMapsTraces', () => {
     assert.equal(series?.kind, 'observed');
   });
 
+  it('is named by the years it holds files for, not the years asked for',
+    () => {
+      const directory = writeTraceFolder([
+        {zone: 'GB', year: 2022, text: traceText('GB', FIRST_HOUR_MS,
+          HOURS)},
+      ]);
+
+      assert.equal(new ElectricityMapsTraces({directory,
+        years: [2021, 2022]}).label, 'electricitymaps-2022');
+      assert.equal(new ElectricityMapsTraces({directory,
+        years: [2020]}).label, 'electricitymaps-none');
+    });
+
   it('answers null for a zone it has no file for', () => {
     const traces = new ElectricityMapsTraces();
 

@@ -4,7 +4,10 @@ import {VirtualClock} from '../../../adapters/local/virtual-clock.js';
 import {
   ElectricityMapsTraces,
 } from '../../../shared/signals/electricity-maps-traces.js';
-import {ReplayProvider} from '../../../shared/signals/replay-provider.js';
+import {
+  ReplayProvider,
+  replaySourceName,
+} from '../../../shared/signals/replay-provider.js';
 import type {
   ReplayForecaster,
 } from '../../../shared/signals/replay-provider.js';
@@ -183,6 +186,26 @@ describe('ReplayProvider', () => {
       providerOver(hours, nowMs).forecast('XX', {horizonHours: 0}),
       ForecastHorizonError);
   });
+
+  it('gives its name, its readings and its series one source name, ' +
+    'from the years its traces hold', async () => {
+      const directory = writeTraceFolder([
+        {zone: 'XX', year: 2022, text: traceText('XX', FIRST_HOUR_MS,
+          patternedHours(48))},
+      ]);
+      const traces = new ElectricityMapsTraces({directory,
+        years: [2021, 2022]});
+      const provider = new ReplayProvider({
+        clock: new VirtualClock(FIRST_HOUR_MS + 30 * HOUR_MS), traces});
+      const history = await provider.history('XX', FIRST_HOUR_MS,
+        FIRST_HOUR_MS + 3 * HOUR_MS);
+      const latest = await provider.latest('XX');
+
+      assert.equal(replaySourceName(traces), 'replay:electricitymaps-2022');
+      assert.equal(provider.name, replaySourceName(traces));
+      assert.equal(history.source, provider.name);
+      assert.equal(latest.source, provider.name);
+    });
 
   it('replays the shipped 2022 traces by default', async () => {
     const provider = new ReplayProvider({

@@ -16,11 +16,11 @@
  *
  * Run: node --import tsx bench/planner.bench.ts [--json]
  *
- * TODO(planner): speedupVsNaive["24h"] sits near 40-47 and ["8h"]
- * near 18-23 against targets of 50 and 20. planContiguous is one pass
- * per region (aligned-window-pass.ts) at about 3.6x the floor, and a
- * 24 h naive scan costs about 160x it, so the target needs a plan
- * near 3x the floor: the pass's per-point checks (start, duration,
+ * TODO(planner): speedupVsNaive["24h"] measures 45-51 against a target
+ * of 50 (the others are met: 1 h about 4, 8 h about 22). planContiguous
+ * is one pass per region (aligned-window-pass.ts) at 3.1-3.9x the
+ * floor, and a 24 h naive scan costs about 160x it, so a steady 50
+ * needs the plan near 3x: the pass's per-point checks (start, duration,
  * value) are what is left above the floor. Drop this note when `meets`
  * is all true on repeated runs.
  */

@@ -53,10 +53,16 @@ export function createIngestJob(dependencies: IngestJobDependencies) {
 
     // Validate as `carbon-scheduler validate` does; a refused request is
     // kept on job-rejected, never dropped.
+    // The catalogs are read only when a request gets as far as naming
+    // regions and machines, so a malformed message never loads them.
     const result = parseJobDocument(source.bytes, {
       nowMs: dependencies.clock.nowMs(),
-      regionIds: dependencies.regionIds ?? catalogRegionIds(),
-      machineTypes: catalogMachineTypes(),
+      get regionIds() {
+        return dependencies.regionIds ?? catalogRegionIds();
+      },
+      get machineTypes() {
+        return catalogMachineTypes();
+      },
     });
     if (!result.ok) {
       await reject(dependencies, message, source, result.issues);

@@ -10,31 +10,11 @@ import {startLocalWorld, type LocalWorld} from
 import {DEFAULT_DEMO_NOW} from '../../../cli/demo-command.js';
 import {readSnapshot, type JobSnapshot} from
   '../../../shared/jobs/job-snapshot.js';
-import type {Logger, Severity} from '../../../shared/ports/logger.js';
+import {recordingLogger} from '../../support/recording-logger.js';
 
 const JOB_FILE = 'examples/jobs/fine-tune-h100.json';
 const POLL_SECONDS = 1800;
 
-interface LoggedEntry {
-  readonly severity: Severity;
-  readonly message: string;
-  readonly fields: Record<string, unknown>;
-  readonly atMs: number;
-}
-
-// Keeps every entry with the virtual instant it was logged at.
-function recordingLogger(nowMs: () => number): Logger & {
-  entries: LoggedEntry[];
-} {
-  const entries: LoggedEntry[] = [];
-  return {
-    entries,
-    log(severity, message, fields = {}) {
-      entries.push({severity, message,
-        fields: fields as Record<string, unknown>, atMs: nowMs()});
-    },
-  };
-}
 
 describe('a lifecycle execution killed mid-run, on the Pub/Sub emulator, ' +
   'with scheduled polls', function () {

@@ -10,7 +10,7 @@ import {startLocalWorld, type LocalWorld} from
 import {DEFAULT_DEMO_NOW} from '../../../cli/demo-command.js';
 import {readSnapshot, type JobSnapshot} from
   '../../../shared/jobs/job-snapshot.js';
-import type {Logger, Severity} from '../../../shared/ports/logger.js';
+import {recordingLogger} from '../../support/recording-logger.js';
 
 const JOB_FILE = 'examples/jobs/fine-tune-h100.json';
 const JOB_ID = 'ended-unwatched';
@@ -22,25 +22,6 @@ const INTENSITY_POLL_SECONDS = 6 * 3600;
 const START_MS = Date.parse(DEFAULT_DEMO_NOW);
 const MINUTE_MS = 60_000;
 
-interface LoggedEntry {
-  readonly severity: Severity;
-  readonly message: string;
-  readonly fields: Record<string, unknown>;
-  readonly atMs: number;
-}
-
-function recordingLogger(nowMs: () => number): Logger & {
-  entries: LoggedEntry[];
-} {
-  const entries: LoggedEntry[] = [];
-  return {
-    entries,
-    log(severity, message, fields = {}) {
-      entries.push({severity, message,
-        fields: fields as Record<string, unknown>, atMs: nowMs()});
-    },
-  };
-}
 
 describe('a lifecycle execution lost while the last segment runs, which ' +
   'then finishes unwatched, on the Pub/Sub emulator, with scheduled polls',

@@ -14,7 +14,7 @@ import {readSnapshot, type JobSnapshot} from
   '../../../shared/jobs/job-snapshot.js';
 import type {StoredPlan} from '../../../shared/jobs/stored-plan.js';
 import {readJson} from '../../../shared/ports/blob-store.js';
-import type {Logger, Severity} from '../../../shared/ports/logger.js';
+import {recordingLogger} from '../../support/recording-logger.js';
 
 const JOB_FILE = 'examples/jobs/fine-tune-h100.json';
 const POLL_SECONDS = 1800;
@@ -27,25 +27,6 @@ const PAUSED = 'stranded-paused';
 const KILL_WAITING_AT_MS = START_MS + 2 * HOUR_MS;
 const KILL_PAUSED_AT_MS = START_MS + 14 * HOUR_MS;
 
-interface LoggedEntry {
-  readonly severity: Severity;
-  readonly message: string;
-  readonly fields: Record<string, unknown>;
-  readonly atMs: number;
-}
-
-function recordingLogger(nowMs: () => number): Logger & {
-  entries: LoggedEntry[];
-} {
-  const entries: LoggedEntry[] = [];
-  return {
-    entries,
-    log(severity, message, fields = {}) {
-      entries.push({severity, message,
-        fields: fields as Record<string, unknown>, atMs: nowMs()});
-    },
-  };
-}
 
 // What the test learns of one job.
 interface JobOutcome {

@@ -10,7 +10,8 @@ import {
   prepareJobCommand,
   publishJobCommand,
 } from './jobs-publish.js';
-import {openRunStores, resolveRunDirectory} from './jobs-run-directory.js';
+import {openRunStores} from './jobs-run-directory.js';
+import {resolveRunDirectory} from './run-directory.js';
 import {listJobs, readJobStatus} from './jobs-status.js';
 
 /** The poll interval of local runs, for "next decision" times. */

@@ -1,12 +1,6 @@
 import path from 'node:path';
 import {DirectoryBlobStore} from '../adapters/local/directory-blob-store.js';
 import {FileLedger} from '../adapters/local/ledger/file-ledger.js';
-import {DEMO_RUNS_DIRECTORY} from './run-directory.js';
-
-export {RunDirectoryError, resolveRunDirectory} from './run-directory.js';
-
-/** Where `npm run demo` puts each run, relative to the working folder. */
-export const LOCAL_RUNS_FOLDER = DEMO_RUNS_DIRECTORY;
 
 /** A local run's stores, as the `jobs` commands read them. */
 export interface RunStores {

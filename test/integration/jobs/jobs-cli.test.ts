@@ -5,7 +5,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {runDemo, type DemoResult} from '../../../cli/demo.js';
 import {DEFAULT_DEMO_NOW} from '../../../cli/demo-command.js';
-import {resolveRunDirectory} from '../../../cli/jobs-run-directory.js';
+import {resolveRunDirectory} from '../../../cli/run-directory.js';
 import {runCommand} from '../../integration/cli/run-command.js';
 import {DirectoryBlobStore} from
   '../../../adapters/local/directory-blob-store.js';

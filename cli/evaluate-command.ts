@@ -38,6 +38,9 @@ export function registerEvaluateCommand(
       'fields of the default mix')
     .option('--limit <count>', 'replay at most this many submission ' +
       'instants, spread evenly (a quick run)')
+    .option('--foresight-hours <hours>', 'analysis, not the product: ' +
+      'forecasts equal the observed hours for this many hours after each ' +
+      'issue (what a better forecaster could reach); default 0')
     .option('--out <folder>', 'where evaluation.json, evaluation.md and ' +
       'evaluation.svg go (default .local/evaluations/<time>)')
     .option('--json', 'print one JSON object instead of the table', false)
@@ -49,6 +52,13 @@ export function registerEvaluateCommand(
           `"${raw.limit}" is not a whole number >= 1; give how many ` +
           'submission instants to replay, e.g. --limit 3');
       }
+      const foresight = raw.foresightHours === undefined ? 0 :
+        Number(raw.foresightHours);
+      if (!(Number.isInteger(foresight) && foresight >= 0)) {
+        throw new CommandFailure('invalid-option', `--foresight-hours: ` +
+          `"${raw.foresightHours}" is not a whole number >= 0; give the ` +
+          'hours of perfect foresight to analyse, e.g. --foresight-hours 24');
+      }
       try {
         const mix = raw.jobs === undefined ? DEFAULT_JOB_MIX :
           readJobMixFile(String(raw.jobs));
@@ -57,6 +67,7 @@ export function registerEvaluateCommand(
           (line) => process.stderr.write(line));
         const report = runEvaluation({...inputs, mix,
           ...(limit === undefined ? {} : {limit}),
+          perfectForesightHours: foresight,
           onProgress: (done, total) => logger.log('INFO',
             'submission instant replayed', {done, total})});
         const outDirectory = raw.out === undefined ? path.join('.local',

@@ -2,7 +2,8 @@
  * The evaluation as a Markdown table: one row per scenario, then the
  * aggregate ratios.
  */
-import type {EvaluationReport} from './evaluation-types.js';
+import type {EvaluationReport, RatioPair} from './evaluation-types.js';
+import type {RatioInterval} from './ratio-interval.js';
 
 /** Targets the evaluation is measured against. */
 export const EVALUATION_TARGETS = {
@@ -14,6 +15,10 @@ const percent = (value: number | null) =>
   value === null ? 'n/a' : `${value.toFixed(2)} %`;
 const ratio = (value: number | null) =>
   value === null ? 'n/a' : value.toFixed(3);
+const range = (interval: RatioInterval | null) => interval === null ?
+  'n/a' : `${interval.low.toFixed(3)}-${interval.high.toFixed(3)}`;
+const withRange = (value: number | null, interval: RatioInterval | null) =>
+  `${ratio(value)} (${range(interval)})`;
 
 /** The report as Markdown. */
 export function formatEvaluationTable(report: EvaluationReport): string {
@@ -30,15 +35,25 @@ export function formatEvaluationTable(report: EvaluationReport): string {
       `${percent(s.baselines.staticLowAverageRegion.savedPercent)} | ` +
       `${s.beatsEveryBaseline ? 'yes' : 'no'} |`),
     '',
-    '| aggregate | ratio to oracle | temporal ratio to oracle |',
+    '| aggregate (95 % interval) | ratio to oracle | ' +
+      'temporal ratio to oracle |',
     '| --- | ---: | ---: |',
-    `| all | ${ratio(report.aggregate.ratioToOracle)} | ` +
-      `${ratio(report.aggregate.temporalRatioToOracle)} |`,
+    aggregateRow('all', report.aggregate),
     ...Object.entries(report.aggregate.byKind).map(([kind, pair]) =>
-      `| ${kind} | ${ratio(pair.ratioToOracle)} | ` +
-      `${ratio(pair.temporalRatioToOracle)} |`),
+      aggregateRow(kind, pair)),
     `| target | >= ${EVALUATION_TARGETS.ratioToOracle} | ` +
       `>= ${EVALUATION_TARGETS.temporalRatioToOracle} |`,
   ];
-  return lines.join('\n') + '\n';
+  return lines.join('\n') + '\n' + `\n${report.jobCount} jobs from ` +
+    `${report.origins.count} submission instants ` +
+    `${report.origins.stepHours} h apart; intervals resample the ` +
+    'instants. Forecaster: ' + report.forecaster + '.\n';
+}
+
+function aggregateRow(name: string, pair: RatioPair | undefined): string {
+  if (pair === undefined) return `| ${name} | n/a | n/a |`;
+  return `| ${name} | ` +
+    `${withRange(pair.ratioToOracle, pair.interval95.ratioToOracle)} | ` +
+    withRange(pair.temporalRatioToOracle,
+      pair.interval95.temporalRatioToOracle) + ' |';
 }

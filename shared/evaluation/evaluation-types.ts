@@ -3,6 +3,8 @@
  * per-scenario and aggregate results it reports.
  */
 
+import type {RatioInterval} from './ratio-interval.js';
+
 /** Whether a job runs in one piece or may pause at checkpoints. */
 export type JobKind = 'contiguous' | 'interruptible';
 
@@ -117,6 +119,14 @@ export interface RatioPair {
   readonly ratioToOracle: number | null;
   /** Over home-region-only scenarios, so region moves cannot hide. */
   readonly temporalRatioToOracle: number | null;
+  /**
+   * 95 % intervals of both, resampling submission instants (see
+   * ratio-interval.ts); null where too few instants have a ratio.
+   */
+  readonly interval95: {
+    readonly ratioToOracle: RatioInterval | null;
+    readonly temporalRatioToOracle: RatioInterval | null;
+  };
 }
 
 /** The whole report. */

@@ -2,12 +2,18 @@
  * Forecasts as the product's replay issues them (the honest forecaster:
  * only hours that ended before the issue time), computed once per zone
  * and issue hour and shared by every job and baseline that asks.
+ *
+ * For analysis only, the first hours after each issue can be given the
+ * values later observed ("perfect foresight" that far, the honest
+ * forecast beyond): it measures how much of the oracle's saving a
+ * better forecaster could reach, never what the product reaches.
  */
 import type {
   IntensityPoint,
   IntensitySeries,
 } from '../signals/intensity-series.js';
 import {forecastHour} from '../signals/replay-forecaster.js';
+import {EvaluationInputError} from './evaluation-errors.js';
 import type {KnownPast} from '../signals/replay-forecaster.js';
 import {HOUR_MS, HourlyValues} from './hourly-values.js';
 
@@ -24,11 +30,20 @@ export class HonestForecasts {
   /**
    * @param observed - the observed hours of each zone
    * @param horizonHours - how far each forecast reaches
+   * @param perfectForesightHours - analysis: hours after each issue
+   *   given their observed values (0: none, the product's forecasts)
    */
   constructor(
     private readonly observed: ReadonlyMap<string, HourlyValues>,
     readonly horizonHours: number,
-  ) {}
+    readonly perfectForesightHours = 0,
+  ) {
+    if (!(Number.isInteger(perfectForesightHours) &&
+      perfectForesightHours >= 0)) {
+      throw new EvaluationInputError('perfectForesightHours',
+        `${perfectForesightHours} is unusable`, 'a whole number >= 0');
+    }
+  }
 
   /**
    * The forecast of `zone` issued at `issuedAtMs` (on the hour): one
@@ -49,7 +64,10 @@ export class HonestForecasts {
       issuedAtMs);
     for (let index = 0; index < count; index += 1) {
       const startMs = issuedAtMs + index * HOUR_MS;
-      const value = past === undefined ? null : forecastHour(past, startMs);
+      const seen = index < this.perfectForesightHours ?
+        truth?.valueOfHour(startMs) : undefined;
+      const value = seen !== undefined && seen !== null ? seen :
+        past === undefined ? null : forecastHour(past, startMs);
       values[index] = value ?? Number.NaN;
       points.push({startMs, durationMs: HOUR_MS, gramsPerKilowattHour: value});
     }

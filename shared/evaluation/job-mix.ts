@@ -25,7 +25,7 @@ export const DEFAULT_JOB_MIX: JobMix = {
   residencies: ['home', 'EU', 'US', 'any'],
   deadlines: ['next-workday', 'plus-24h', 'plus-48h'],
   durationsHours: [1, 4, 12, 36, 90],
-  originStepHours: 521,
+  originStepHours: 131,
   itPowerKilowatts: 1,
   maxPauses: 4,
   checkpointsPerJob: 12,

@@ -20,6 +20,10 @@ import {HonestForecasts} from './honest-forecasts.js';
 import {hourlyValuesOf, type HourlyValues} from './hourly-values.js';
 import {jobsAt, originsOf, scenariosOf, type Scenario} from './job-mix.js';
 import {oraclePlan} from './oracle-plan.js';
+import {
+  bootstrapRatioInterval,
+  type InstantSavings,
+} from './ratio-interval.js';
 import {actualGrams, type ReplayContext} from './replay-context.js';
 import {replayScheduler} from './scheduler-replay.js';
 
@@ -34,6 +38,11 @@ export interface EvaluationInput {
   readonly limit?: number;
   readonly regionsWithoutTrace?: readonly {regionId: string;
     zone: string | null}[];
+  /**
+   * Analysis only: forecasts equal the observed hours for this many
+   * hours after each issue (default 0: the honest forecaster alone).
+   */
+  readonly perfectForesightHours?: number;
   /** Called after each submission instant (done, total). */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -45,6 +54,8 @@ interface JobGrams {
   readonly oracle: number;
   readonly baselines: Record<BaselineName, number | null>;
   readonly missedDeadline: boolean;
+  /** Position of the job's submission instant. */
+  readonly originIndex: number;
 }
 
 /**
@@ -61,7 +72,8 @@ export function runEvaluation(input: EvaluationInput): EvaluationReport {
   const horizonHours = Math.max(...mix.durationsHours) + 4 * 24;
   const context: ReplayContext = {
     regions: new Map(input.regions.map((region) => [region.id, region])),
-    observed, forecasts: new HonestForecasts(observed, horizonHours),
+    observed, forecasts: new HonestForecasts(observed, horizonHours,
+      input.perfectForesightHours ?? 0),
     itPowerKilowatts: mix.itPowerKilowatts,
     replanImprovementFraction: mix.replanImprovementFraction,
     replanLeadErrorFraction: mix.replanLeadErrorFraction};
@@ -76,7 +88,7 @@ export function runEvaluation(input: EvaluationInput): EvaluationReport {
     for (const scenario of scenarios) {
       for (const job of jobsAt(scenario, originIndex, originMs, regions,
         observed, mix)) {
-        const grams = evaluateJob(job, context);
+        const grams = evaluateJob(job, context, originIndex);
         if (grams) perScenario.get(scenario.name)!.push(grams);
       }
     }
@@ -85,18 +97,20 @@ export function runEvaluation(input: EvaluationInput): EvaluationReport {
 
   const results = scenarios.map((scenario) =>
     summarise(scenario, perScenario.get(scenario.name)!));
+  const pair = (chosen: readonly ScenarioResult[]) =>
+    ratios(chosen, perScenario, origins.length);
   return {
     scenarios: results,
-    aggregate: {...ratios(results),
+    aggregate: {...pair(results),
       byKind: Object.fromEntries(mix.kinds.map((kind) => [kind,
-        ratios(results.filter((result) => result.kind === kind))]))},
+        pair(results.filter((result) => result.kind === kind))]))},
     jobCount: results.reduce((sum, result) => sum + result.jobCount, 0),
     origins: {count: origins.length, firstMs: origins[0] ?? null,
       lastMs: origins.at(-1) ?? null, stepHours: mix.originStepHours},
     regionsWithoutTrace: input.regionsWithoutTrace ?? [],
     regionsWithoutTimeZone: regions.filter((r) => r.timeZone === null)
       .map((r) => r.id),
-    forecaster: 'replay:honest (shared/signals/replay-forecaster.ts)',
+    forecaster: forecasterName(input.perfectForesightHours ?? 0),
   };
 }
 
@@ -104,6 +118,7 @@ export function runEvaluation(input: EvaluationInput): EvaluationReport {
 function evaluateJob(
   job: EvaluationJob,
   context: ReplayContext,
+  originIndex: number,
 ): JobGrams | null {
   const counterfactual = actualGrams(context, [{regionId: job.homeRegionId,
     startMs: job.submittedAtMs, endMs: job.submittedAtMs + job.workMs}]);
@@ -121,7 +136,7 @@ function evaluateJob(
   })) as Record<BaselineName, number | null>;
   const endMs = Math.max(...ours.segments.map((segment) => segment.endMs));
   return {counterfactual, ours: oursGrams, oracle: oracleGrams, baselines,
-    missedDeadline: endMs > job.deadlineMs + 1};
+    missedDeadline: endMs > job.deadlineMs + 1, originIndex};
 }
 
 function summarise(scenario: Scenario, jobs: JobGrams[]): ScenarioResult {
@@ -159,15 +174,42 @@ function summarise(scenario: Scenario, jobs: JobGrams[]): ScenarioResult {
   };
 }
 
-/** Total grams saved over total grams the oracle saved. */
-function ratios(results: readonly ScenarioResult[]): RatioPair {
+/**
+ * Total grams saved over total grams the oracle saved, with 95 %
+ * intervals from resampling the submission instants.
+ */
+function ratios(
+  results: readonly ScenarioResult[],
+  perScenario: ReadonlyMap<string, readonly JobGrams[]>,
+  originCount: number,
+): RatioPair {
   const ratio = (chosen: readonly ScenarioResult[]) => {
     const oracle = chosen.reduce((total, r) => total + r.oracleSavedGrams, 0);
     const ours = chosen.reduce((total, r) => total + r.savedGrams, 0);
     return oracle > 0 ? ours / oracle : null;
   };
-  return {ratioToOracle: ratio(results), temporalRatioToOracle:
-    ratio(results.filter((result) => result.residency === 'home'))};
+  const interval = (chosen: readonly ScenarioResult[]) => {
+    const instants = Array.from({length: originCount},
+      () => ({savedGrams: 0, oracleSavedGrams: 0}));
+    for (const result of chosen) {
+      for (const job of perScenario.get(result.name) ?? []) {
+        const instant = instants[job.originIndex]!;
+        instant.savedGrams += job.counterfactual - job.ours;
+        instant.oracleSavedGrams += job.counterfactual - job.oracle;
+      }
+    }
+    return bootstrapRatioInterval(instants as InstantSavings[]);
+  };
+  const home = results.filter((result) => result.residency === 'home');
+  return {ratioToOracle: ratio(results), temporalRatioToOracle: ratio(home),
+    interval95: {ratioToOracle: interval(results),
+      temporalRatioToOracle: interval(home)}};
+}
+
+function forecasterName(perfectForesightHours: number): string {
+  const honest = 'replay:honest (shared/signals/replay-forecaster.ts)';
+  return perfectForesightHours > 0 ? `observed for the first ` +
+    `${perfectForesightHours} h after each issue, then ${honest}` : honest;
 }
 
 function sum(jobs: readonly JobGrams[], pick: (job: JobGrams) => number) {

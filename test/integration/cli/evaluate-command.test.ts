@@ -58,6 +58,9 @@ describe('carbon-scheduler evaluate (the command)', function () {
     }
     assert.equal(typeof report.aggregate.ratioToOracle, 'number');
     assert.equal(typeof report.aggregate.temporalRatioToOracle, 'number');
+    const interval = report.aggregate.interval95.ratioToOracle;
+    assert.ok(interval.low <= report.aggregate.ratioToOracle &&
+      report.aggregate.ratioToOracle <= interval.high);
 
     // Regions whose zone has no trace here are left out and listed.
     const left = report.regionsWithoutTrace.map(
@@ -78,6 +81,13 @@ describe('carbon-scheduler evaluate (the command)', function () {
       assert.equal(result.status, 2);
       assert.match(result.stderr, /--limit: "zero" is not a whole number/);
     });
+
+  it('refuses a --foresight-hours that is not a whole number', () => {
+    const result = evaluate(['--foresight-hours', '1.5', '--limit', '1']);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr,
+      /--foresight-hours: "1\.5" is not a whole number >= 0/);
+  });
 
   it('refuses a --traces folder that cannot be read', () => {
     const result = evaluate(['--traces', path.join(folder, 'absent'),

@@ -87,4 +87,22 @@ describe('runEvaluation (synthetic traces)', function () {
     assert.ok(staticSaved > 10 && staticSaved < 50, `${staticSaved}`);
     assert.ok(bloc!.savedPercent! >= staticSaved);
   });
+
+  it('matches the oracle at home on noise given perfect foresight, ' +
+    'and reports the interval and the forecaster it used', () => {
+    const input = {mix: {...MIX, residencies: ['home'] as const,
+      kinds: ['contiguous'] as const}, limit: 4,
+    regions: [region('europe-test1', 'AA', 300)],
+    observed: new Map([['AA', series('AA', noisy)]])};
+    const honest = runEvaluation(input);
+    const seeing = runEvaluation({...input, perfectForesightHours: 400});
+    assert.ok(Math.abs(seeing.aggregate.temporalRatioToOracle! - 1) < 1e-6,
+      `${seeing.aggregate.temporalRatioToOracle}`);
+    assert.ok(honest.aggregate.temporalRatioToOracle! < 0.999,
+      `${honest.aggregate.temporalRatioToOracle}`);
+    assert.match(seeing.forecaster, /^observed for the first 400 h/);
+    const interval = honest.aggregate.interval95.temporalRatioToOracle!;
+    assert.ok(interval.low <= honest.aggregate.temporalRatioToOracle! &&
+      honest.aggregate.temporalRatioToOracle! <= interval.high);
+  });
 });

@@ -83,8 +83,14 @@ export async function loadSnapshot(
   return snapshot;
 }
 
-async function fetchBundle(
-  dependencies: SchedulerDependencies,
+/**
+ * The bundle for one plan request: the regions the job may use with a
+ * forecast each, those left out with why, and home's forecast for the
+ * counterfactual when home is left out.
+ */
+export async function fetchBundle(
+  dependencies: Pick<SchedulerDependencies, 'catalog' | 'signals' |
+    'clock' | 'settings' | 'logger'>,
   job: JobRequest,
   envelope: Envelope,
 ): Promise<ForecastBundle> {
@@ -137,6 +143,9 @@ async function fetchBundle(
       });
     }
   }
+  // Home left out still prices the counterfactual.
+  const home = regions.some((region) => region.regionId === job.homeRegion) ?
+    undefined : await homeForecast(dependencies, job, envelope);
   return {
     jobId: envelope.jobId,
     requestId: envelope.requestId,
@@ -144,7 +153,42 @@ async function fetchBundle(
     provider: signals.name,
     regions,
     excluded,
+    ...(home === undefined ? {} : {home}),
   };
+}
+
+// The home region's forecast for the counterfactual only; undefined,
+// with a warning, when home has no zone or its forecast fails (the plan
+// then reports the counterfactual unknown rather than failing).
+async function homeForecast(
+  dependencies: Pick<SchedulerDependencies, 'catalog' | 'signals' |
+    'logger'>,
+  job: JobRequest,
+  envelope: Envelope,
+): Promise<RegionForecast | undefined> {
+  const region = dependencies.catalog.regions.find((candidate) =>
+    candidate.id === job.homeRegion);
+  const zone = region?.electricityMapsZone ?? null;
+  const context = {jobId: envelope.jobId, requestId: envelope.requestId,
+    homeRegion: job.homeRegion};
+  if (region === undefined || zone === null) {
+    dependencies.logger.log('WARNING', 'home region has no carbon zone; ' +
+      'counterfactual unknown', context);
+    return undefined;
+  }
+  try {
+    const served = await forecastServed(dependencies.signals, zone,
+      region.id);
+    return {regionId: region.id, zone,
+      powerUsageEffectiveness: region.powerUsageEffectiveness.value,
+      ...served};
+  } catch (error) {
+    if (!(error instanceof SchedulerError)) throw error;
+    dependencies.logger.log('WARNING', 'home forecast failed; ' +
+      'counterfactual unknown', {...context, code: error.code,
+      message: error.message});
+    return undefined;
+  }
 }
 
 // A region's forecast and which signal served it: through the chain (per

@@ -141,7 +141,8 @@ export function choosePlan(
       : context.submittedAtMs,
   );
   const counterfactualEndMs = counterfactualStartMs + workMs;
-  const home = bundle.regions.find((r) => r.regionId === job.homeRegion);
+  const home = bundle.regions.find((r) => r.regionId === job.homeRegion) ??
+    (bundle.home?.regionId === job.homeRegion ? bundle.home : undefined);
   const counterfactualGrams = home
     ? estimateCounterfactual({
       homeRegionId: job.homeRegion,

@@ -52,7 +52,7 @@ export interface QuotaCheckContext {
  */
 export async function keepRegionsWithQuota(
   bundle: ForecastBundle,
-  job: Pick<JobRequest, 'hardware'>,
+  job: Pick<JobRequest, 'hardware' | 'homeRegion'>,
   quotas: QuotaChecker | undefined,
   logger: Logger,
   context: QuotaCheckContext,
@@ -98,12 +98,16 @@ export async function keepRegionsWithQuota(
         `${need.acceleratorCount} x ${need.acceleratorType}: ` +
         excluded.map((entry) => entry.message).join('; '));
   }
+  // A home left out still prices the counterfactual.
   const kept = new Set(result.kept);
+  const home = bundle.home ?? bundle.regions.find((region) =>
+    region.regionId === job.homeRegion && !kept.has(region.regionId));
   return {
     bundle: {
       ...bundle,
       regions: bundle.regions.filter((region) => kept.has(region.regionId)),
       excluded: [...bundle.excluded, ...excluded],
+      ...(home === undefined ? {} : {home}),
     },
     unknown,
   };

@@ -41,4 +41,11 @@ export interface ForecastBundle {
   readonly provider: string;
   readonly regions: readonly RegionForecast[];
   readonly excluded: readonly ExcludedRegionRecord[];
+  /**
+   * The home region's forecast when it is not among `regions` (the
+   * filters or the quota left it out): read only to price the
+   * counterfactual, the job run at once at home, never planned on.
+   * Absent when home is planned on or its forecast cannot be had.
+   */
+  readonly home?: RegionForecast;
 }

@@ -165,6 +165,18 @@ describe('optimize-slot GPU quota check (stand-in quota checker)', () => {
       assert.doesNotMatch(plan.why, /quota unknown/);
     });
 
+  it('still prices the counterfactual at home when home has no quota',
+    async () => {
+      const plan = await optimize(new StandInQuotaChecker({
+        'europe-north1': 8, 'europe-west4': 8, 'us-east4': 0}));
+
+      assert.equal(plan.segments[0]!.regionId, 'europe-north1');
+      assert.equal(plan.counterfactual.regionId, 'us-east4');
+      // the same 2 h of energy at 400 g/kWh against 50 g/kWh
+      assert.ok(Math.abs(plan.counterfactual.expectedEmissionsGrams! /
+        plan.expectedEmissionsGrams - 8) < 1e-9);
+    });
+
   it('keeps a region whose quota is unknown, noting it and warning',
     async () => {
       const plan = await optimize(new StandInQuotaChecker({

@@ -49,7 +49,7 @@ export const FUNCTION_NEEDS: Readonly<Record<string, readonly CloudNeed[]>> = {
   // load on the first poll that reconciles, not on a plan request.
   'fetch-forecasts': ['catalog', 'signals', 'ledger', 'training',
     'lifecycle'],
-  'optimize-slot': ['training', 'quotas'],
+  'optimize-slot': ['training', 'quotas', 'ledger'],
   'launch-training': ['training'],
   'monitor-intensity': ['training', 'signals', 'catalog', 'ledger'],
   'checkpoint-pause': ['training'],

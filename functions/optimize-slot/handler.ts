@@ -11,6 +11,7 @@ import {loadJobRequest, loadSnapshot} from '../fetch-forecasts/handler.js';
 import {DEFAULT_EXPECTED_SPOT_PREEMPTIONS} from
   '../../shared/jobs/spot-preemption.js';
 import type {StoredPlan} from '../../shared/jobs/stored-plan.js';
+import {toPlanRow} from '../../shared/ledger/plan-rows.js';
 import {choosePlan} from './choose-plan.js';
 import {chooseBetweenPlans} from './keep-better-plan.js';
 import {keepRegionsWithQuota, quotaUnknownNote} from './quota-regions.js';
@@ -101,6 +102,13 @@ export function createOptimizeSlot(dependencies: SchedulerDependencies) {
     snapshot.state = 'planned';
     snapshot.updatedAtMs = dependencies.clock.nowMs();
     await writeSnapshot(dependencies.blobs, snapshot);
+
+    // The plan in the ledger; a redelivery repeats the same insert id.
+    await dependencies.ledger.append('plans', [toPlanRow(plan, {
+      projectId: job.project, planIndex: envelope.sequence,
+      reservedBudgetKilograms: budget.status === 'unbudgeted' ? null :
+        budget.reservedKg,
+      recordedAtMs: dependencies.clock.nowMs()})]);
 
     const first = plan.segments[0]!;
     const last = plan.segments.at(-1)!;

@@ -98,7 +98,8 @@ export const PLANS_TABLE = {
     INSERT_ID('`${jobId}:plan:${planIndex}`'),
     req('job_id', 'STRING', 'Job id'),
     req('project_id', 'STRING', 'Google Cloud project id of the job'),
-    req('plan_index', 'INT64', '0 for the first plan, then each re-plan'),
+    req('plan_index', 'INT64', 'Sequence of the plan request; grows ' +
+      'with each re-plan'),
     req('region', 'STRING', 'Region of the first planned segment'),
     req('planned_start', 'TIMESTAMP', 'Start of the first planned segment'),
     req('planned_end', 'TIMESTAMP', 'End of the last planned segment'),

@@ -76,12 +76,14 @@ describe('optimize-slot GPU quota check (stand-in quota checker)', () => {
   let blobs: DirectoryBlobStore;
   let logger: ReturnType<typeof createMemoryLogger>;
   let published: {topic: string; body: unknown}[];
+  let ledgerRows: {table: string; row: Record<string, unknown>}[];
 
   beforeEach(async () => {
     root = await mkdtemp(path.join(tmpdir(), 'optimize-slot-quota-'));
     blobs = new DirectoryBlobStore(root);
     logger = createMemoryLogger();
     published = [];
+    ledgerRows = [];
     const job = jobRequestSchema.parse({
       ...JSON.parse(await readFile('examples/jobs/fine-tune-h100.json',
         'utf8')),
@@ -122,6 +124,11 @@ describe('optimize-slot GPU quota check (stand-in quota checker)', () => {
       },
       callbacks: {async send() {}},
       logger,
+      ledger: {
+        async append(table: string, rows: Record<string, unknown>[]) {
+          ledgerRows.push(...rows.map((row) => ({table, row})));
+        },
+      },
       training: {stepsPerHour: 12, restartOverheadMs: 0},
       settings: {pollSeconds: 1800, checkpointOverheadMs: 0,
         gpuUtilisationFraction: 0.9},
@@ -145,6 +152,27 @@ describe('optimize-slot GPU quota check (stand-in quota checker)', () => {
       const plan = await optimize();
       assert.equal(plan.segments[0]!.regionId, 'europe-north1');
       assert.deepEqual(plan.excluded, []);
+    });
+
+  it('records the stored plan once as a plans ledger row, however often ' +
+    'the request is delivered', async () => {
+      const plan = await optimize();
+      await runOptimizeSlot();
+      const rows = ledgerRows.filter((entry) => entry.table === 'plans');
+      assert.equal(rows.length, 1);
+      assert.deepEqual({...rows[0]!.row, recorded_at: undefined}, {
+        insert_id: `${JOB_ID}:plan:1`, job_id: JOB_ID,
+        project_id: 'demo-research', plan_index: 1,
+        region: 'europe-north1',
+        planned_start: new Date(plan.segments[0]!.startMs).toISOString(),
+        planned_end: new Date(plan.segments[0]!.endMs).toISOString(),
+        signal_source: 'test', signal_basis: 'average-lifecycle',
+        expected_kgco2e: plan.expectedEmissionsGrams / 1000,
+        reserved_budget_kgco2e: null,
+        segments: [{region: 'europe-north1',
+          start: new Date(plan.segments[0]!.startMs).toISOString(),
+          end: new Date(plan.segments[0]!.endMs).toISOString()}],
+        recorded_at: undefined});
     });
 
   it('excludes a region whose quota is below the need, with the reason',

@@ -97,6 +97,7 @@ export async function cloudIngestDependencies(): Promise<
     publisher: step.publisher,
     lifecycle: step.lifecycle,
     logger: step.logger,
+    ledger: step.ledger,
     projectId: settings.projectId,
     pollSeconds: step.settings.pollSeconds,
   };

@@ -193,7 +193,7 @@ async function assemble(
   const handlers: Record<string, PubSubHandler> = {
     'ingest-job': routeIngestJob(
       createJobIntake({
-        clock, blobs, intake, publisher, lifecycle,
+        clock, blobs, intake, publisher, lifecycle, ledger,
         logger: options.logger, projectId, pollSeconds: settings.pollSeconds,
       }),
       createJobCommandsHandler({clock, blobs, publisher, ledger,

@@ -5,8 +5,15 @@ import {
   type DecodedMessage,
   type MessagePublishedData,
 } from '../../adapters/function-runtime/pubsub-event.js';
-import {jobKeys, writeSnapshot} from '../../shared/jobs/job-snapshot.js';
-import type {BlobStore} from '../../shared/ports/blob-store.js';
+import {
+  jobKeys,
+  readSnapshot,
+  writeSnapshot,
+} from '../../shared/jobs/job-snapshot.js';
+import {toJobRow} from '../../shared/ledger/job-rows.js';
+import {readJson, type BlobStore} from '../../shared/ports/blob-store.js';
+import type {LedgerWriter} from '../../shared/ports/ledger-writer.js';
+import type {JobRequest} from '../../shared/schemas/job-request.js';
 import type {LifecycleStarter} from '../../shared/ports/lifecycle-starter.js';
 import type {Logger} from '../../shared/ports/logger.js';
 import type {MessagePublisher} from '../../shared/ports/message-publisher.js';
@@ -31,6 +38,8 @@ export interface IngestJobDependencies {
   readonly publisher: MessagePublisher;
   readonly lifecycle: LifecycleStarter;
   readonly logger: Logger;
+  /** Where the accepted job's row goes (`jobs`). */
+  readonly ledger: LedgerWriter;
   readonly projectId: string;
   readonly pollSeconds: number;
   /** Region ids a request may name; the shipped catalog's by default. */
@@ -79,6 +88,7 @@ export function createIngestJob(dependencies: IngestJobDependencies) {
     );
     if (!created) {
       logger.log('INFO', 'duplicate submission ignored', fields);
+      await repeatJobRow(dependencies, jobId);
       return;
     }
     const nowMs = dependencies.clock.nowMs();
@@ -91,6 +101,8 @@ export function createIngestJob(dependencies: IngestJobDependencies) {
       segments: [],
       decisions: [],
     });
+    await dependencies.ledger.append('jobs',
+      [toJobRow(request, nowMs, nowMs)]);
 
     // Start the lifecycle and say so.
     const execution = await dependencies.lifecycle.start({
@@ -111,6 +123,21 @@ export function createIngestJob(dependencies: IngestJobDependencies) {
       {jobId, event: 'accepted'},
     );
   };
+}
+
+// A redelivery writes the claimed job's row again (same insert id), in
+// case the first delivery failed between the claim and the ledger.
+async function repeatJobRow(
+  dependencies: IngestJobDependencies,
+  jobId: string,
+): Promise<void> {
+  const [stored, snapshot] = await Promise.all([
+    readJson<JobRequest & {jobId: string}>(dependencies.blobs,
+      jobKeys.request(jobId)),
+    readSnapshot(dependencies.blobs, jobId)]);
+  if (!stored || !snapshot) return;
+  await dependencies.ledger.append('jobs', [toJobRow(stored,
+    snapshot.submittedAtMs, dependencies.clock.nowMs())]);
 }
 
 interface Submission {

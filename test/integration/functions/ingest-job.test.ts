@@ -5,6 +5,7 @@ import path from 'node:path';
 import {waitForAuditedMessage} from '../../../adapters/local/audit-reader.js';
 import {DirectoryBlobStore} from '../../../adapters/local/directory-blob-store.js';
 import {FunctionHost} from '../../../adapters/local/function-host.js';
+import {FileLedger} from '../../../adapters/local/ledger/file-ledger.js';
 import {TrackedPublisher} from '../../../adapters/local/tracked-publisher.js';
 import {VirtualClock} from '../../../adapters/local/virtual-clock.js';
 import {ensureTopology} from '../../../adapters/pubsub/topology.js';
@@ -24,6 +25,7 @@ describe('ingest-job on the Pub/Sub emulator', function () {
   let publisher: TrackedPublisher;
   let host: FunctionHost;
   let blobs: DirectoryBlobStore;
+  let ledger: FileLedger;
   const started: LifecycleArguments[] = [];
 
   before(async () => {
@@ -36,7 +38,9 @@ describe('ingest-job on the Pub/Sub emulator', function () {
     );
     host = new FunctionHost((id) => publisher.settle(id));
     blobs = new DirectoryBlobStore(path.join(directory, 'blobs'));
+    ledger = new FileLedger({ledgerDirectory: path.join(directory, 'ledger')});
     const handler = createIngestJob({
+      ledger,
       clock,
       blobs,
       intake: new DirectoryBlobStore(path.join(directory, 'intake')),
@@ -73,6 +77,16 @@ describe('ingest-job on the Pub/Sub emulator', function () {
     const snapshot = await readSnapshot(blobs, 'fine-tune-llama-demo');
     assert.equal(snapshot?.state, 'accepted');
     assert.equal(snapshot?.submittedAtMs, START_MS);
+
+    // One job in the ledger, whatever the duplicates wrote.
+    const rows = await ledger.query('SELECT DISTINCT insert_id, job_id, ' +
+      'project_id, home_region, submitted_at, duration_hours, ' +
+      'accelerator_type FROM jobs');
+    assert.deepEqual(rows, [{insert_id: 'fine-tune-llama-demo',
+      job_id: 'fine-tune-llama-demo', project_id: job.project,
+      home_region: 'us-east4', submitted_at: new Date(START_MS),
+      duration_hours: job.durationHours,
+      accelerator_type: 'NVIDIA_H100_80GB'}]);
   });
 
   it('puts an invalid job on job-rejected with every bad field', async () => {

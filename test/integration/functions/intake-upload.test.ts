@@ -4,6 +4,7 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {stringify} from 'yaml';
 import {waitForAuditedMessage} from '../../../adapters/local/audit-reader.js';
+import {FileLedger} from '../../../adapters/local/ledger/file-ledger.js';
 import {DirectoryBlobStore} from
   '../../../adapters/local/directory-blob-store.js';
 import {FunctionHost} from '../../../adapters/local/function-host.js';
@@ -50,6 +51,8 @@ describe('job files dropped in the intake folder (Pub/Sub emulator)',
         clock: {nowMs: () => START_MS, sleepUntil: async () => {}},
         blobs: new DirectoryBlobStore(path.join(directory, 'blobs')),
         intake: new DirectoryBlobStore(intakeFolder),
+        ledger: new FileLedger({
+          ledgerDirectory: path.join(directory, 'ledger')}),
         publisher,
         // A recording lifecycle starter: the workflow runner is tested
         // on its own.

@@ -152,7 +152,7 @@ describe('the malformed corpus on the Pub/Sub emulator', function () {
     };
     const handlers: Record<string, PubSubHandler> = {
       'ingest-job': createIngestJob({
-        clock, blobs, publisher, logger,
+        clock, blobs, publisher, logger, ledger: dependencies.ledger,
         intake: new DirectoryBlobStore(path.join(directory, 'intake')),
         lifecycle: {
           start: async (argument) => {

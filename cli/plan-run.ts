@@ -14,7 +14,10 @@ import {
   PRICE_TABLE_PATH,
 } from '../shared/planner/price-table.js';
 import {filterRegions} from '../shared/planner/region-filter.js';
-import {filterRegionsByQuota} from '../shared/quotas/quota-filter.js';
+import {
+  filterRegionsByQuota,
+  NO_GPU_QUOTA,
+} from '../shared/quotas/quota-filter.js';
 import {FileQuotaChecker} from '../adapters/local/file-quota-checker.js';
 import {estimateCounterfactual} from
   '../shared/planner/counterfactual-estimate.js';
@@ -313,7 +316,7 @@ async function keepRegionsWithQuota<R extends {id: string}>(
     acceleratorCount: hardware.acceleratorCount,
   }, checker);
   excluded.push(...result.excluded.map((entry) => ({region: entry.region,
-    reason: 'no-quota', detail: entry.reason})));
+    reason: NO_GPU_QUOTA, detail: entry.reason})));
   const kept = new Set(result.kept);
   return regions.filter((region) => kept.has(region.id));
 }

@@ -17,11 +17,12 @@ import type {
 } from '../../shared/jobs/forecast-bundle.js';
 import type {Logger} from '../../shared/ports/logger.js';
 import type {QuotaChecker} from '../../shared/ports/quota-checker.js';
-import {filterRegionsByQuota} from '../../shared/quotas/quota-filter.js';
+import {
+  filterRegionsByQuota,
+  NO_GPU_QUOTA,
+} from '../../shared/quotas/quota-filter.js';
 import type {JobRequest} from '../../shared/schemas/job-request.js';
 
-/** The machine reason of a region left out for lack of GPU quota. */
-export const NO_GPU_QUOTA = 'no-gpu-quota';
 
 /** A region kept although its quota could not be read, and why. */
 export interface QuotaUnknownRegion {

@@ -9,6 +9,9 @@ import type {
   QuotaChecker,
 } from '../ports/quota-checker.js';
 
+/** The machine reason of a region left out for lack of GPU quota. */
+export const NO_GPU_QUOTA = 'no-gpu-quota';
+
 /** What the job needs at once. */
 export interface AcceleratorNeed {
   readonly acceleratorType: string;

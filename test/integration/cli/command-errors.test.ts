@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
+import {spawnSync} from 'node:child_process';
 
 import {errorObject, hasStack, runBin} from './cli-process.js';
 
@@ -187,4 +188,18 @@ describe('carbon-scheduler --json on usage errors (the bin)', function () {
       assert.equal(error.field, 'FILE');
       assert.equal(error.message, run.lastLine);
     });
+});
+
+describe('carbon-scheduler output read only in part (the bin)', function () {
+  this.timeout(60_000);
+
+  it('ends quietly when its reader stops early (| head)', () => {
+    // A long help text into a reader that takes one line and leaves.
+    const run = spawnSync('bash', ['-c',
+      'node bin/carbon-scheduler.js --help | head -1; ' +
+      'exit "${PIPESTATUS[0]}"'], {encoding: 'utf8'});
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /^Usage: carbon-scheduler/);
+    assert.doesNotMatch(run.stderr, /EPIPE|unexpected failure/);
+  });
 });

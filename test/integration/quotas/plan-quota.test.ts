@@ -35,7 +35,7 @@ describe('carbon-scheduler plan --quotas', function () {
       assert.equal(answer.region, 'us-central1');
       assert.deepEqual(answer.excluded.map((e: {region: string}) => e.region),
         ['europe-west4']);
-      assert.equal(answer.excluded[0].reason, 'no-quota');
+      assert.equal(answer.excluded[0].reason, 'no-gpu-quota');
       assert.match(answer.excluded[0].detail, /^no GPU quota: 1 x /);
     } finally {
       rmSync(folder, {recursive: true, force: true});

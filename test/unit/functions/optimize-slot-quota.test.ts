@@ -14,8 +14,7 @@ import type {SchedulerDependencies} from
   '../../../functions/dependencies.js';
 import {createOptimizeSlot} from
   '../../../functions/optimize-slot/handler.js';
-import {NO_GPU_QUOTA} from
-  '../../../functions/optimize-slot/quota-regions.js';
+import {NO_GPU_QUOTA} from '../../../shared/quotas/quota-filter.js';
 import type {ForecastBundle} from '../../../shared/jobs/forecast-bundle.js';
 import {jobKeys, readSnapshot} from '../../../shared/jobs/job-snapshot.js';
 import type {StoredPlan} from '../../../shared/jobs/stored-plan.js';

@@ -109,7 +109,10 @@ export async function runPlan(request: PlanRequest): Promise<PlanAnswer> {
     }
     fetched.push({region, series: answer.series});
   }
-  if (fetched.length === 0) noRegionLeft(noData, excluded);
+  if (fetched.length === 0) {
+    noRegionLeft(noData, excluded, {afterFilters: filtered.eligible.length,
+      afterQuota: withQuota.length});
+  }
   checkNowInsideData(nowMs, fetched);
 
   const basis = chooseBasis(request, fetched);
@@ -321,11 +324,23 @@ async function keepRegionsWithQuota<R extends {id: string}>(
   return regions.filter((region) => kept.has(region.id));
 }
 
+// The error names what left no region: the time asked for (regions
+// whose zone has data had none then), the quota, or the filters.
 function noRegionLeft(noData: readonly string[],
-  excluded: readonly ExcludedRegion[]): never {
-  if (noData.length > 0 && noData.length === excluded.length) {
+  excluded: readonly ExcludedRegion[],
+  left: {readonly afterFilters: number; readonly afterQuota: number}):
+  never {
+  if (noData.length > 0) {
     throw new PlanCommandError('--now', 'no forecast can be issued then: ' +
       noData[0], 'give --now inside the data', 'infeasible');
+  }
+  if (left.afterFilters > 0 && left.afterQuota === 0) {
+    const short = excluded.filter((entry) => entry.reason === NO_GPU_QUOTA)
+      .map((entry) => `${entry.region} (${entry.detail})`);
+    throw new PlanCommandError('--quotas', `no region left has GPU ` +
+      `quota for the job: ${short.join('; ')}`, 'raise the quota in a ' +
+      'region the job may use, or allow more regions', 'infeasible',
+      excluded);
   }
   const reasons = [...excluded]
     .sort((a, b) => a.region.localeCompare(b.region))

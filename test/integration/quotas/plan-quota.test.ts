@@ -41,4 +41,39 @@ describe('carbon-scheduler plan --quotas', function () {
       rmSync(folder, {recursive: true, force: true});
     }
   });
+
+  it('names --quotas when no region the job may use has quota', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'plan-quota-'));
+    try {
+      const job = JSON.parse(readFileSync('examples/jobs/fine-tune-h100.json',
+        'utf8'));
+      job.constraints.regions = ['europe-west4', 'us-central1'];
+      job.homeRegion = 'europe-west4';
+      job.constraints.deadline = '2025-03-03T23:00:00Z';
+      job.durationHours = 2;
+      job.interruptible = false;
+      const jobFile = path.join(folder, 'job.json');
+      writeFileSync(jobFile, JSON.stringify(job));
+      const quotas = path.join(folder, 'quotas.json');
+      writeFileSync(quotas, JSON.stringify({'*': {NVIDIA_H100_80GB: 0}}));
+
+      const run = await runCommand(['plan', '--job', jobFile,
+        '--forecasts', 'test/fixtures/forecasts/c06',
+        '--now', '2025-03-03T12:00:00Z', '--quotas', quotas]);
+
+      assert.notEqual(run.exitCode, 0);
+      assert.match(run.stderr, /--quotas: no region left has GPU quota /);
+      assert.match(run.stderr, /raise the quota/);
+    } finally {
+      rmSync(folder, {recursive: true, force: true});
+    }
+  });
+
+  it('names --now when no forecast can be issued then', async () => {
+    const run = await runCommand(['plan', '--job',
+      'examples/jobs/fine-tune-h100.json', '--now', '2020-06-14T00:00:00Z']);
+    assert.notEqual(run.exitCode, 0);
+    assert.match(run.stderr, /--now: no forecast can be issued then/);
+    assert.doesNotMatch(run.stderr, /--regions/);
+  });
 });

@@ -82,6 +82,12 @@ export function readPlanRequest(flags: PlanFlags): PlanRequest {
     throw new PlanCommandError('--power-kw', `"${flags.powerKw}" is not a ` +
       'power', 'give kilowatts > 0, e.g. 0.7');
   }
+  if (flags.home !== undefined &&
+    loadRegionCatalog().get(flags.home) === undefined) {
+    throw new PlanCommandError('--home', `"${flags.home}" is not a ` +
+      'region in the catalog', 'name a Google Cloud region, e.g. us-east4 ' +
+      '(`carbon-scheduler regions` lists them)');
+  }
   return {
     job, regionIds,
     residency: flags.residency !== undefined ? list(flags.residency) :

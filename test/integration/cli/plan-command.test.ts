@@ -15,6 +15,17 @@ function plan(...args: string[]) {
 describe('carbon-scheduler plan (the command)', function () {
   this.timeout(60_000);
 
+  it('refuses a --home that is not in the catalog, as --regions does',
+    () => {
+      const run = plan('--forecasts', `${FIXTURES}/c06`, '--regions',
+        'europe-west4,us-central1', '--home', 'mars-1', '--duration', '2h',
+        '--deadline', '2025-03-03T17:00:00Z', '--now',
+        '2025-03-03T12:00:00Z');
+      assert.equal(run.status, 2);
+      assert.equal(run.output.error.field, '--home');
+      assert.match(run.output.error.message, /"mars-1" is not a region/);
+    });
+
   it('ranks windows, not points, after the residency filter (C06)', () => {
     const run = plan('--forecasts', `${FIXTURES}/c06`, '--regions',
       'europe-west4,us-central1', '--residency', 'EU', '--duration', '2h',

@@ -28,6 +28,8 @@ export function registerPlanCommand(
     .option('--earliest <instant>', 'earliest start (RFC 3339)')
     .option('--deadline <instant>', 'the job must end by then (RFC 3339)')
     .option('--interruptible', 'may pause after checkpoints')
+    .option('--no-interruptible', 'runs in one piece, whatever the job ' +
+      'file says')
     .option('--now <instant>', 'plan as of this instant (default: the ' +
       'clock with --forecasts; required with the replayed traces)')
     .option('--forecasts <dir>', 'folder of <ZONE>.json Electricity Maps ' +

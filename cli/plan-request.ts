@@ -97,8 +97,8 @@ export function readPlanRequest(flags: PlanFlags): PlanRequest {
     earliestStartMs: earliestText === undefined ? null : parseInstant(
       flags.earliest !== undefined ? '--earliest' :
         'constraints.earliestStart', earliestText),
-    interruptible: flags.interruptible === true || (job?.interruptible ??
-      false),
+    interruptible: typeof flags.interruptible === 'boolean' ?
+      flags.interruptible : job?.interruptible ?? false,
     nowMs: flags.now === undefined ? null : parseInstant('--now', flags.now),
     forecastDirectory: flags.forecasts ?? null,
     basis, itPowerKilowatts: power, pricesFile: flags.prices ?? null,

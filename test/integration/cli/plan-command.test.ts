@@ -15,6 +15,18 @@ function plan(...args: string[]) {
 describe('carbon-scheduler plan (the command)', function () {
   this.timeout(60_000);
 
+  it('runs an interruptible job file in one piece with --no-interruptible',
+    () => {
+      const pausable = plan('--job', 'examples/jobs/fine-tune-h100.json',
+        '--now', '2022-06-14T00:00:00Z');
+      const whole = plan('--job', 'examples/jobs/fine-tune-h100.json',
+        '--now', '2022-06-14T00:00:00Z', '--no-interruptible');
+      assert.equal(pausable.status, 0, pausable.stderr);
+      assert.equal(whole.status, 0, whole.stderr);
+      assert.ok(pausable.output.segments.length > 1);
+      assert.equal(whole.output.segments.length, 1);
+    });
+
   it('refuses a --home that is not in the catalog, as --regions does',
     () => {
       const run = plan('--forecasts', `${FIXTURES}/c06`, '--regions',

@@ -1,4 +1,4 @@
-import {mkdirSync, writeFileSync} from 'node:fs';
+import {mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import type {Command} from 'commander';
 import {
@@ -52,13 +52,21 @@ export function registerEvaluateCommand(
           `"${raw.limit}" is not a whole number >= 1; give how many ` +
           'submission instants to replay, e.g. --limit 3');
       }
-      const foresight = raw.foresightHours === undefined ? 0 :
-        Number(raw.foresightHours);
-      if (!(Number.isInteger(foresight) && foresight >= 0)) {
+      const foresightText = raw.foresightHours === undefined ? '0' :
+        String(raw.foresightHours);
+      const foresight = /^\d+$/.test(foresightText) ?
+        Number(foresightText) : Number.NaN;
+      if (!(Number.isSafeInteger(foresight) && foresight >= 0)) {
         throw new CommandFailure('invalid-option', `--foresight-hours: ` +
           `"${raw.foresightHours}" is not a whole number >= 0; give the ` +
           'hours of perfect foresight to analyse, e.g. --foresight-hours 24');
       }
+      // The output folder is made first: a bad --out fails at once, not
+      // after the replay.
+      const outDirectory = raw.out === undefined ? path.join('.local',
+        'evaluations', new Date().toISOString().replace(/[:.]/g, '-')) :
+        String(raw.out);
+      makeOutDirectory(outDirectory);
       try {
         const mix = raw.jobs === undefined ? DEFAULT_JOB_MIX :
           readJobMixFile(String(raw.jobs));
@@ -70,13 +78,18 @@ export function registerEvaluateCommand(
           perfectForesightHours: foresight,
           onProgress: (done, total) => logger.log('INFO',
             'submission instant replayed', {done, total})});
-        const outDirectory = raw.out === undefined ? path.join('.local',
-          'evaluations', new Date().toISOString().replace(/[:.]/g, '-')) :
-          String(raw.out);
+        if (report.jobCount === 0) {
+          throw new CommandFailure('evaluation-input', '--traces: no job ' +
+            'of the mix fits the traces: each needs a week of history ' +
+            'before its submission and its duration plus up to 4 days ' +
+            'after it; give longer traces, or a --jobs mix with shorter ' +
+            'durationsHours');
+        }
         const table = formatEvaluationTable(report);
         const files = writeFiles(outDirectory, report, table);
         const result = {...report, targets: targetsOf(report),
-          traces: {directory: inputs.tracesDirectory, years: inputs.years},
+          traces: {directory: shownPath(inputs.tracesDirectory),
+            years: inputs.years},
           mix, wallSeconds: (Date.now() - startedMs) / 1000, files};
         writeFileSync(files.json, JSON.stringify(result, null, 2) + '\n');
         process.stdout.write(raw.json ? JSON.stringify(result, null, 2) +
@@ -105,6 +118,28 @@ function loadInputs(traces: string | boolean | undefined) {
   }
 }
 
+// Creates the folder, or fails naming --out and why.
+function makeOutDirectory(directory: string): void {
+  try {
+    mkdirSync(directory, {recursive: true});
+    const probe = path.join(directory, '.write-check');
+    writeFileSync(probe, '');
+    rmSync(probe);
+  } catch (error) {
+    throw new CommandFailure('invalid-option', `--out: cannot write ` +
+      `"${directory}" (${(error as NodeJS.ErrnoException).code ??
+        (error as Error).message}); give a folder you can write to`);
+  }
+}
+
+// A path inside the working folder is shown relative to it, so a report
+// names no machine's folders.
+function shownPath(directory: string): string {
+  const relative = path.relative(process.cwd(), directory);
+  return relative !== '' && !relative.startsWith('..') &&
+    !path.isAbsolute(relative) ? relative : directory;
+}
+
 function writeFiles(
   directory: string,
   report: Parameters<typeof renderEvaluationChart>[0],
@@ -131,6 +166,6 @@ function targetsOf(report: Parameters<typeof renderEvaluationChart>[0]) {
       met: kinds.every(([, pair]) => meets(pair.temporalRatioToOracle,
         EVALUATION_TARGETS.temporalRatioToOracle))},
     everyBaselineInEveryScenario: report.scenarios.every((scenario) =>
-      scenario.beatsEveryBaseline),
+      scenario.beatsEveryBaseline !== false),
   };
 }

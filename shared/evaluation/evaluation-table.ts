@@ -33,7 +33,8 @@ export function formatEvaluationTable(report: EvaluationReport): string {
       `${percent(s.baselines.carbonAwareSdkWindow.savedPercent)} | ` +
       `${percent(s.baselines.letsWaitAwhileInterruptible.savedPercent)} | ` +
       `${percent(s.baselines.staticLowAverageRegion.savedPercent)} | ` +
-      `${s.beatsEveryBaseline ? 'yes' : 'no'} |`),
+      `${s.beatsEveryBaseline === null ? 'n/a' :
+        s.beatsEveryBaseline ? 'yes' : 'no'} |`),
     '',
     '| aggregate (95 % interval) | ratio to oracle | ' +
       'temporal ratio to oracle |',
@@ -44,10 +45,12 @@ export function formatEvaluationTable(report: EvaluationReport): string {
     `| target | >= ${EVALUATION_TARGETS.ratioToOracle} | ` +
       `>= ${EVALUATION_TARGETS.temporalRatioToOracle} |`,
   ];
+  const spacing = report.origins.spreadEvenly ?
+    'spread evenly over the traces (--limit)' :
+    `${report.origins.stepHours} h apart`;
   return lines.join('\n') + '\n' + `\n${report.jobCount} jobs from ` +
-    `${report.origins.count} submission instants ` +
-    `${report.origins.stepHours} h apart; intervals resample the ` +
-    'instants. Forecaster: ' + report.forecaster + '.\n';
+    `${report.origins.count} submission instants ${spacing}; intervals ` +
+    'resample the instants. Forecaster: ' + report.forecaster + '.\n';
 }
 
 function aggregateRow(name: string, pair: RatioPair | undefined): string {

@@ -109,7 +109,8 @@ export interface ScenarioResult {
   readonly ratioToOracle: number | null;
   readonly baselines: Readonly<Record<BaselineName, StrategySaving>>;
   /** Saved at least as much as every applicable baseline. */
-  readonly beatsEveryBaseline: boolean;
+  /** Null for a scenario without jobs. */
+  readonly beatsEveryBaseline: boolean | null;
   /** Jobs whose plan ended after the deadline (should be 0). */
   readonly deadlineMisses: number;
 }
@@ -137,7 +138,9 @@ export interface EvaluationReport {
   };
   readonly jobCount: number;
   readonly origins: {readonly count: number; readonly firstMs: number | null;
-    readonly lastMs: number | null; readonly stepHours: number};
+    readonly lastMs: number | null; readonly stepHours: number;
+    /** True when `--limit` picked the instants, spread evenly. */
+    readonly spreadEvenly: boolean};
   /** Regions left out because their zone has no trace. */
   readonly regionsWithoutTrace: readonly {regionId: string; zone: string |
     null}[];

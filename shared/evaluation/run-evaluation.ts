@@ -106,7 +106,9 @@ export function runEvaluation(input: EvaluationInput): EvaluationReport {
         pair(results.filter((result) => result.kind === kind))]))},
     jobCount: results.reduce((sum, result) => sum + result.jobCount, 0),
     origins: {count: origins.length, firstMs: origins[0] ?? null,
-      lastMs: origins.at(-1) ?? null, stepHours: mix.originStepHours},
+      lastMs: origins.at(-1) ?? null, stepHours: mix.originStepHours,
+      spreadEvenly: input.limit !== undefined &&
+        origins.length < originsOf(observed, mix).length},
     regionsWithoutTrace: input.regionsWithoutTrace ?? [],
     regionsWithoutTimeZone: regions.filter((r) => r.timeZone === null)
       .map((r) => r.id),
@@ -166,10 +168,11 @@ function summarise(scenario: Scenario, jobs: JobGrams[]): ScenarioResult {
     baselines: Object.fromEntries(BASELINE_NAMES.map((name) =>
       [name, {savedPercent: baselines[name].savedPercent}])) as
       ScenarioResult['baselines'],
-    beatsEveryBaseline: BASELINE_NAMES.every((name) => {
-      const grams = baselines[name].savedGrams;
-      return grams === null || savedGrams >= grams - tolerance;
-    }),
+    beatsEveryBaseline: jobs.length === 0 ? null :
+      BASELINE_NAMES.every((name) => {
+        const grams = baselines[name].savedGrams;
+        return grams === null || savedGrams >= grams - tolerance;
+      }),
     deadlineMisses: jobs.filter((job) => job.missedDeadline).length,
   };
 }

@@ -89,6 +89,36 @@ describe('carbon-scheduler evaluate (the command)', function () {
       /--foresight-hours: "1\.5" is not a whole number >= 0/);
   });
 
+  it('refuses an empty --foresight-hours rather than reading it as 0',
+    () => {
+      const result = evaluate(['--foresight-hours', '', '--limit', '1']);
+      assert.equal(result.status, 2);
+      assert.match(result.stderr, /--foresight-hours: "" is not a whole/);
+    });
+
+  it('refuses an --out folder it cannot write before replaying anything',
+    () => {
+      const file = path.join(folder, 'a-file');
+      writeFileSync(file, 'not a folder');
+      const result = evaluate(['--out', path.join(file, 'out'),
+        '--limit', '1']);
+      assert.equal(result.status, 2);
+      assert.match(result.stderr, /--out: cannot write .*a-file/);
+      assert.doesNotMatch(result.stderr, /submission instant replayed/);
+    });
+
+  it('refuses traces too short for any job of the mix', () => {
+    const traces = path.join(folder, 'short');
+    spawnSync('mkdir', ['-p', traces]);
+    const lines = readFileSync(path.join(SHIPPED, 'DE_2022_hourly.csv'),
+      'utf8').split('\n').slice(0, 200);
+    writeFileSync(path.join(traces, 'DE_2022_hourly.csv'),
+      lines.join('\n') + '\n');
+    const result = evaluate(['--traces', traces, '--limit', '1']);
+    assert.equal(result.status, 2);
+    assert.match(result.stderr, /--traces: no job of the mix fits/);
+  });
+
   it('refuses a --traces folder that cannot be read', () => {
     const result = evaluate(['--traces', path.join(folder, 'absent'),
       '--limit', '1']);

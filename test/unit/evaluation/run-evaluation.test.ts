@@ -4,6 +4,9 @@ import type {
   JobMix,
 } from '../../../shared/evaluation/evaluation-types.js';
 import {DEFAULT_JOB_MIX} from '../../../shared/evaluation/job-mix.js';
+import {
+  formatEvaluationTable,
+} from '../../../shared/evaluation/evaluation-table.js';
 import {runEvaluation} from '../../../shared/evaluation/run-evaluation.js';
 import type {
   IntensitySeries,
@@ -101,8 +104,27 @@ describe('runEvaluation (synthetic traces)', function () {
     assert.ok(honest.aggregate.temporalRatioToOracle! < 0.999,
       `${honest.aggregate.temporalRatioToOracle}`);
     assert.match(seeing.forecaster, /^observed for the first 400 h/);
+    // --limit picked 4 of the instants: the table must not say "50 h apart"
+    assert.equal(honest.origins.spreadEvenly, true);
+    assert.match(formatEvaluationTable(honest),
+      /from 4 submission instants spread evenly over the traces/);
     const interval = honest.aggregate.interval95.temporalRatioToOracle!;
     assert.ok(interval.low <= honest.aggregate.temporalRatioToOracle! &&
       honest.aggregate.temporalRatioToOracle! <= interval.high);
+  });
+
+  it('keeps a pausable job with perfect foresight within the oracle, ' +
+    'whose pauses may fall on any hour as the monitor\'s do', () => {
+    const report = runEvaluation({mix: {...MIX, residencies: ['home'],
+      kinds: ['interruptible'], durationsHours: [6, 20]}, limit: 4,
+    regions: [region('europe-test1', 'AA', 300)],
+    observed: new Map([['AA', series('AA', noisy)]]),
+    perfectForesightHours: 400});
+    const [scenario] = report.scenarios;
+    assert.ok(scenario!.jobCount > 0);
+    // within the planner's grid: a resumed segment in the replay works
+    // whole hours less its restart overhead (see oracle-plan.ts)
+    assert.ok(scenario!.ratioToOracle! <= 1.005,
+      `${scenario!.ratioToOracle}`);
   });
 });

@@ -5,26 +5,36 @@ import path from 'node:path';
 
 import {runCommand} from '../cli/run-command.js';
 
+// A 2 h H100 job that may run in europe-west4 (home) or us-central1,
+// and a quota file, both in `folder`.
+function writeJobAndQuotas(
+  folder: string,
+  deadline: string,
+  limits: Record<string, Record<string, number>>,
+): {jobFile: string; quotas: string} {
+  const job = JSON.parse(readFileSync('examples/jobs/fine-tune-h100.json',
+    'utf8'));
+  job.constraints.regions = ['europe-west4', 'us-central1'];
+  job.homeRegion = 'europe-west4';
+  job.durationHours = 2;
+  job.interruptible = false;
+  job.constraints.deadline = deadline;
+  const jobFile = path.join(folder, 'job.json');
+  writeFileSync(jobFile, JSON.stringify(job));
+  const quotas = path.join(folder, 'quotas.json');
+  writeFileSync(quotas, JSON.stringify(limits));
+  return {jobFile, quotas};
+}
+
 describe('carbon-scheduler plan --quotas', function () {
   this.timeout(60_000);
 
   it('excludes a region without GPU quota, with that reason', async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'plan-quota-'));
     try {
-      const job = JSON.parse(readFileSync('examples/jobs/fine-tune-h100.json',
-        'utf8'));
-      job.constraints.regions = ['europe-west4', 'us-central1'];
-      job.homeRegion = 'europe-west4';
-      job.durationHours = 2;
-      job.interruptible = false;
-      job.constraints.deadline = '2025-03-03T17:00:00Z';
-      const jobFile = path.join(folder, 'job.json');
-      writeFileSync(jobFile, JSON.stringify(job));
-      const quotas = path.join(folder, 'quotas.json');
-      writeFileSync(quotas, JSON.stringify({
-        'europe-west4': {NVIDIA_H100_80GB: 0},
-        '*': {NVIDIA_H100_80GB: 8},
-      }));
+      const {jobFile, quotas} = writeJobAndQuotas(folder,
+        '2025-03-03T17:00:00Z', {'europe-west4': {NVIDIA_H100_80GB: 0},
+          '*': {NVIDIA_H100_80GB: 8}});
 
       const run = await runCommand(['plan', '--job', jobFile,
         '--forecasts', 'test/fixtures/forecasts/c06',
@@ -45,17 +55,8 @@ describe('carbon-scheduler plan --quotas', function () {
   it('names --quotas when no region the job may use has quota', async () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'plan-quota-'));
     try {
-      const job = JSON.parse(readFileSync('examples/jobs/fine-tune-h100.json',
-        'utf8'));
-      job.constraints.regions = ['europe-west4', 'us-central1'];
-      job.homeRegion = 'europe-west4';
-      job.constraints.deadline = '2025-03-03T23:00:00Z';
-      job.durationHours = 2;
-      job.interruptible = false;
-      const jobFile = path.join(folder, 'job.json');
-      writeFileSync(jobFile, JSON.stringify(job));
-      const quotas = path.join(folder, 'quotas.json');
-      writeFileSync(quotas, JSON.stringify({'*': {NVIDIA_H100_80GB: 0}}));
+      const {jobFile, quotas} = writeJobAndQuotas(folder,
+        '2025-03-03T23:00:00Z', {'*': {NVIDIA_H100_80GB: 0}});
 
       const run = await runCommand(['plan', '--job', jobFile,
         '--forecasts', 'test/fixtures/forecasts/c06',
